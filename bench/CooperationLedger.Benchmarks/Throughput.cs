@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace CooperationLedger.Benchmarks;
+
+/// <summary>Runs an operation from N concurrent workers for a fixed time and counts what completed.</summary>
+internal static class Throughput
+{
+    public static async Task<double> MeasureAsync(int workers, TimeSpan warmup, TimeSpan duration, Func<int, Task<int>> operation)
+    {
+        await RunAsync(workers, warmup, operation);
+        var stopwatch = Stopwatch.StartNew();
+        var done = await RunAsync(workers, duration, operation);
+        return done / stopwatch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Each call of <paramref name="operation"/> returns how many items it completed (events, rows).</summary>
+    private static async Task<long> RunAsync(int workers, TimeSpan duration, Func<int, Task<int>> operation)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var counts = await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
+        {
+            long completed = 0;
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                completed += await operation(worker);
+            }
+
+            return completed;
+        }));
+        return counts.Sum();
+    }
+}

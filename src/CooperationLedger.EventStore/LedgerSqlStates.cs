@@ -1,0 +1,13 @@
+namespace CooperationLedger.EventStore;
+
+/// <summary>The SQLSTATE codes the ledger's schema raises.</summary>
+public static class LedgerSqlStates
+{
+    public const string VersionConflict = "LD001";
+    public const string StreamAlreadyExists = "LD002";
+    public const string StreamTypeMismatch = "LD003";
+    public const string InvalidAppend = "LD004";
+
+    /// <summary>An UPDATE, DELETE or TRUNCATE refused because the ledger is append-only.</summary>
+    public const string AppendOnlyViolation = "LD010";
+}

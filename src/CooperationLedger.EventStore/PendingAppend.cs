@@ -1,0 +1,196 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CooperationLedger.EventStore.Serialization;
+using CooperationLedger.EventStore.TamperEvidence;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CooperationLedger.EventStore;
+
+/// <summary>
+/// An append made ready on the client: validated, serialised, canonicalised and digested, so that nothing reaches the
+/// database unless every event can be stored, and the database does the rest in one call of ledger.append_events.
+/// </summary>
+internal sealed partial class PendingAppend
+{
+    private const string AppendSql = """
+        select event_id, sequence, version, hash, recorded_at, was_duplicate
+          from ledger.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+        """;
+
+    private readonly Guid streamId;
+    private readonly string streamType;
+    private readonly ExpectedVersion expectedVersion;
+    private readonly AppendMetadata metadata;
+    private readonly Guid[] eventIds;
+    private readonly string[] types;
+    private readonly int[] schemaVersions;
+    private readonly string[] data;
+    private readonly DateTime[] occurredAt;
+    private readonly bool[] occurredAtIsDate;
+    private readonly short?[] occurredAtOffsetMinutes;
+    private readonly string?[] sources;
+    private readonly byte[][] bodyDigests;
+
+    private PendingAppend(Guid streamId, string streamType, ExpectedVersion expectedVersion, AppendMetadata metadata, int count)
+    {
+        this.streamId = streamId;
+        this.streamType = streamType;
+        this.expectedVersion = expectedVersion;
+        this.metadata = metadata;
+        eventIds = new Guid[count];
+        types = new string[count];
+        schemaVersions = new int[count];
+        data = new string[count];
+        occurredAt = new DateTime[count];
+        occurredAtIsDate = new bool[count];
+        occurredAtOffsetMinutes = new short?[count];
+        sources = new string?[count];
+        bodyDigests = new byte[count][];
+    }
+
+    public static PendingAppend Prepare(
+        EventTypeRegistry registry,
+        Guid streamId,
+        string streamType,
+        ExpectedVersion expectedVersion,
+        IReadOnlyList<NewEvent> events,
+        AppendMetadata metadata)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(streamType);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentException.ThrowIfNullOrWhiteSpace(metadata.RecordedBy, nameof(metadata));
+        if (events.Count == 0)
+        {
+            throw new ArgumentException("An append needs at least one event.", nameof(events));
+        }
+
+        if (metadata.IdempotencyKey is { Length: 0 })
+        {
+            throw new ArgumentException("An idempotency key, when given, must not be empty.", nameof(metadata));
+        }
+
+        var append = new PendingAppend(streamId, streamType, expectedVersion, metadata, events.Count);
+        using var hasher = new EventHasher();
+        var canonicalData = new ArrayBufferWriter<byte>();
+        var canonicalSource = new ArrayBufferWriter<byte>();
+        for (var index = 0; index < events.Count; index++)
+        {
+            append.Add(index, events[index], registry, hasher, canonicalData, canonicalSource);
+        }
+
+        return append;
+    }
+
+    public NpgsqlCommand CreateCommand(NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    {
+        var command = new NpgsqlCommand(AppendSql, connection, transaction);
+        var parameters = command.Parameters;
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = streamId });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = streamType });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)expectedVersion.Version ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = expectedVersion.StreamMustNotExist });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = eventIds });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = types });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = schemaVersions });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = data });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = occurredAt });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean, Value = occurredAtIsDate });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint, Value = occurredAtOffsetMinutes });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = sources });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, Value = bodyDigests });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = metadata.RecordedBy });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)metadata.CorrelationId ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)metadata.CausationId ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)metadata.IdempotencyKey ?? DBNull.Value });
+        return command;
+    }
+
+    public async Task<AppendResult> ExecuteAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await command.PrepareAsync(cancellationToken);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var appended = new List<AppendedEvent>(eventIds.Length);
+            var wasDuplicate = false;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                appended.Add(new AppendedEvent(
+                    EventId: reader.GetGuid(0),
+                    Sequence: reader.GetInt64(1),
+                    Version: reader.GetInt64(2),
+                    Hash: reader.GetFieldValue<byte[]>(3),
+                    RecordedAt: reader.GetFieldValue<DateTimeOffset>(4)));
+                wasDuplicate = reader.GetBoolean(5);
+            }
+
+            appended.Sort(static (left, right) => left.Version.CompareTo(right.Version));
+            return new AppendResult(streamId, wasDuplicate, appended);
+        }
+        catch (PostgresException exception) when (Translate(exception) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    private Exception? Translate(PostgresException exception) => exception.SqlState switch
+    {
+        LedgerSqlStates.VersionConflict => new ConcurrencyException(streamId, expectedVersion.Version ?? 0, ParseActualVersion(exception.MessageText), exception),
+        LedgerSqlStates.StreamAlreadyExists => new StreamAlreadyExistsException(streamId, exception),
+        LedgerSqlStates.StreamTypeMismatch => new StreamTypeMismatchException(streamId, streamType, exception),
+        _ => null,
+    };
+
+    private static long ParseActualVersion(string message)
+    {
+        var match = ActualVersionPattern().Match(message);
+        return match.Success
+            ? long.Parse(match.Groups[1].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"The version conflict message does not state the actual version: {message}");
+    }
+
+    private void Add(int index, NewEvent newEvent, EventTypeRegistry registry, EventHasher hasher, ArrayBufferWriter<byte> canonicalData, ArrayBufferWriter<byte> canonicalSource)
+    {
+        ArgumentNullException.ThrowIfNull(newEvent);
+        ArgumentNullException.ThrowIfNull(newEvent.Data);
+        var serialized = registry.Serialize(newEvent.Data);
+        canonicalData.ResetWrittenCount();
+        CanonicalJson.Write(serialized.Utf8Json, canonicalData);
+        canonicalSource.ResetWrittenCount();
+        if (newEvent.Source is not null)
+        {
+            CanonicalJson.Write(JsonSerializer.SerializeToUtf8Bytes(newEvent.Source, StoreJsonContext.Default.EventSource), canonicalSource);
+        }
+
+        var eventId = newEvent.EventId ?? Guid.CreateVersion7();
+        eventIds[index] = eventId;
+        types[index] = serialized.Alias;
+        schemaVersions[index] = serialized.SchemaVersion;
+        data[index] = Encoding.UTF8.GetString(canonicalData.WrittenSpan);
+        occurredAt[index] = newEvent.OccurredAt.Instant.UtcDateTime;
+        occurredAtIsDate[index] = newEvent.OccurredAt.IsDate;
+        occurredAtOffsetMinutes[index] = newEvent.OccurredAt.OffsetMinutes;
+        sources[index] = newEvent.Source is null ? null : Encoding.UTF8.GetString(canonicalSource.WrittenSpan);
+        bodyDigests[index] = hasher.ComputeBodyDigest(new EventBody
+        {
+            StreamId = streamId,
+            EventId = eventId,
+            Type = serialized.Alias,
+            SchemaVersion = serialized.SchemaVersion,
+            CanonicalData = canonicalData.WrittenSpan,
+            OccurredAt = newEvent.OccurredAt,
+            RecordedBy = metadata.RecordedBy,
+            CanonicalSource = canonicalSource.WrittenSpan,
+            CorrelationId = metadata.CorrelationId,
+            CausationId = metadata.CausationId,
+            IdempotencyKey = metadata.IdempotencyKey,
+        });
+    }
+
+    [GeneratedRegex(@"actual version (\d+)")]
+    private static partial Regex ActualVersionPattern();
+}

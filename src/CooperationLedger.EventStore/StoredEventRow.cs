@@ -1,0 +1,49 @@
+using Npgsql;
+
+namespace CooperationLedger.EventStore;
+
+/// <summary>An events row exactly as stored, before any deserialisation: what reads build on and what verification hashes.</summary>
+internal sealed record StoredEventRow(
+    long Sequence,
+    Guid EventId,
+    Guid StreamId,
+    long Version,
+    string Type,
+    int SchemaVersion,
+    string DataJson,
+    OccurredAt OccurredAt,
+    DateTime RecordedAtUtc,
+    string RecordedBy,
+    Guid? CorrelationId,
+    Guid? CausationId,
+    string? IdempotencyKey,
+    string? SourceJson,
+    byte[] PrevHash,
+    byte[] Hash)
+{
+    /// <summary>The select list <see cref="Read"/> expects, in order.</summary>
+    public const string Columns = """
+        sequence, event_id, stream_id, version, type, schema_version, data,
+        occurred_at, occurred_at_is_date, occurred_at_offset_minutes,
+        recorded_at, recorded_by, correlation_id, causation_id, idempotency_key,
+        source, prev_hash, hash
+        """;
+
+    public static StoredEventRow Read(NpgsqlDataReader reader) => new(
+        Sequence: reader.GetInt64(0),
+        EventId: reader.GetGuid(1),
+        StreamId: reader.GetGuid(2),
+        Version: reader.GetInt64(3),
+        Type: reader.GetString(4),
+        SchemaVersion: reader.GetInt32(5),
+        DataJson: reader.GetString(6),
+        OccurredAt: OccurredAt.FromStored(reader.GetFieldValue<DateTime>(7), reader.GetBoolean(8), reader.IsDBNull(9) ? null : reader.GetInt16(9)),
+        RecordedAtUtc: reader.GetFieldValue<DateTime>(10),
+        RecordedBy: reader.GetString(11),
+        CorrelationId: reader.IsDBNull(12) ? null : reader.GetGuid(12),
+        CausationId: reader.IsDBNull(13) ? null : reader.GetGuid(13),
+        IdempotencyKey: reader.IsDBNull(14) ? null : reader.GetString(14),
+        SourceJson: reader.IsDBNull(15) ? null : reader.GetString(15),
+        PrevHash: reader.GetFieldValue<byte[]>(16),
+        Hash: reader.GetFieldValue<byte[]>(17));
+}

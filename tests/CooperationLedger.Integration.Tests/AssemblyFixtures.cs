@@ -1,0 +1,3 @@
+using CooperationLedger.Integration.Tests.Infrastructure;
+
+[assembly: AssemblyFixture(typeof(PostgresServer))]
