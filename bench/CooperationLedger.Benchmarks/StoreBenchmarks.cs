@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CooperationLedger.EventStore;
 using CooperationLedger.EventStore.Serialization;
-using NpgsqlTypes;
 
 namespace CooperationLedger.Benchmarks;
 
@@ -26,19 +25,9 @@ internal static class StoreBenchmarks
         var warmup = TimeSpan.FromSeconds(Math.Max(1, seconds / 5));
 
         await using var server = await BenchServer.StartAsync(durable);
-        await server.ExecuteAsync("""
-            create table public.raw_events (
-                id bigserial primary key,
-                stream_id uuid not null,
-                type text not null,
-                data jsonb not null,
-                occurred_at timestamptz not null,
-                recorded_at timestamptz not null default now(),
-                recorded_by text not null
-            )
-            """);
         var store = new LedgerEventStore(server.DataSource, BenchEvents.CreateRegistry());
         var payload = BenchEvents.SampleVisit();
+        var baseline = await RawInsertBaseline.CreateAsync(server, JsonSerializer.Serialize(payload, BenchJsonContext.Default.BenchVisit));
         var occurredAt = OccurredAt.OnDate(new DateOnly(2024, 4, 1));
 
         Console.WriteLine($"# Store benchmarks ({(durable ? "durable: fsync and synchronous_commit on" : "throwaway cluster: fsync and synchronous_commit off")}; {seconds} s per figure after {warmup.TotalSeconds:0} s warm-up; {Environment.ProcessorCount} cores)");
@@ -49,18 +38,7 @@ internal static class StoreBenchmarks
 
         foreach (var writers in new[] { 1, 8 })
         {
-            var raw = await Throughput.MeasureAsync(writers, warmup, duration, async _ =>
-            {
-                await using var command = server.DataSource.CreateCommand("""
-                    insert into public.raw_events (stream_id, type, data, occurred_at, recorded_by) values ($1, $2, $3, $4, $5)
-                    """);
-                command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = Guid.CreateVersion7() });
-                command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = "visit-held" });
-                command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(payload, BenchJsonContext.Default.BenchVisit) });
-                command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = occurredAt.Instant.UtcDateTime });
-                command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = Recorder.RecordedBy });
-                return await command.ExecuteNonQueryAsync();
-            });
+            var raw = await Throughput.MeasureAsync(writers, warmup, duration, baseline.InsertAsync);
             Row("raw single-row INSERT", writers, raw, raw);
 
             var streams = StreamsFor(writers);

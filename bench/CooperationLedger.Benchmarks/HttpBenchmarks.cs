@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace CooperationLedger.Benchmarks;
+
+/// <summary>
+/// Issue "HTTP API", measured part: appends end to end over HTTP (keep-alive, 8 clients, Release build of the real
+/// service in its own process) against raw single-row INSERTs on the same server in the same run, and the latency
+/// of GET /api/partnerships/{id} with 10,000 partnerships stored.
+/// </summary>
+internal static class HttpBenchmarks
+{
+    private const string ApiKey = "bench-admin-key-0123456789abcdef";
+    private const int Clients = 8;
+    private const int PartnershipsPerClient = 64;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = StoreBenchmarks.ReadOption(args, "--seconds", 10);
+        var storedPartnerships = StoreBenchmarks.ReadOption(args, "--partnerships", 10_000);
+        var duration = TimeSpan.FromSeconds(seconds);
+        var warmup = TimeSpan.FromSeconds(Math.Max(1, seconds / 5));
+
+        await using var server = await BenchServer.StartAsync(durable: args.Contains("--durable"));
+        await using var service = await ServiceProcess.StartAsync(server.ConnectionString);
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = service.BaseAddress,
+        };
+        http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+
+        Console.WriteLine($"# HTTP benchmarks (Release service in its own process; {(server.Durable ? "durable" : "throwaway")} cluster; {Clients} clients, keep-alive; {seconds} s per figure; {Environment.ProcessorCount} cores)");
+        Console.WriteLine();
+
+        var visitJson = JsonSerializer.Serialize(BenchEvents.SampleVisit(), BenchJsonContext.Default.BenchVisit);
+        var baseline = await RawInsertBaseline.CreateAsync(server, visitJson);
+        var raw = await Throughput.MeasureAsync(Clients, warmup, duration, baseline.InsertAsync);
+
+        var partnerships = await OpenPartnershipsAsync(http, Clients * PartnershipsPerClient);
+        var appendBody = $$$"""{"type":"visit-held","occurredAt":"2024-04-01","data":{{{visitJson}}},"source":{"kind":"news-article","title":"Deepening the Cooperation of Sci-Tech Innovative Talents Cultivation","publishedOn":"2024-04-09"}}""";
+        var counters = new int[Clients];
+        var appends = await Throughput.MeasureAsync(Clients, warmup, duration, async client =>
+        {
+            var id = partnerships[(client * PartnershipsPerClient) + (counters[client]++ % PartnershipsPerClient)];
+            using var response = await http.PostAsync($"/api/partnerships/{id}/events", Json(appendBody));
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                throw new InvalidOperationException($"append answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+
+            return 1;
+        });
+
+        Console.WriteLine("| measurement | clients | per second | vs raw INSERT |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        Console.WriteLine($"| raw single-row INSERT (Npgsql) | {Clients} | {raw:N0} | 1.00× |");
+        Console.WriteLine($"| POST /api/partnerships/{{id}}/events, 1 event | {Clients} | {appends:N0} | {appends / raw:0.00}× |");
+
+        var stored = partnerships.Concat(await OpenPartnershipsAsync(http, storedPartnerships - partnerships.Count)).ToArray();
+        foreach (var clients in new[] { 1, Clients })
+        {
+            var latencies = await MeasureReadsAsync(http, stored, clients, requestsPerClient: 20_000 / clients);
+            Console.WriteLine();
+            Console.WriteLine($"GET /api/partnerships/{{id}} with {stored.Length:N0} partnerships stored, {clients} client(s), {latencies.Length:N0} requests: " +
+                $"p50 {Percentile(latencies, 0.50):0.00} ms, p99 {Percentile(latencies, 0.99):0.00} ms, max {latencies[^1]:0.00} ms");
+        }
+
+        return 0;
+    }
+
+    private static async Task<List<Guid>> OpenPartnershipsAsync(HttpClient http, int count)
+    {
+        var ids = new Guid[Math.Max(0, count)];
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < ids.Length)
+            {
+                var body = $$"""
+                    {"title":"Bench partnership {{index}}","occurredAt":"2024-03-21",
+                     "partners":[{"name":"Bench University {{index}}","kind":"university","aliases":["BU {{index}}"]}],
+                     "themes":["sci-tech innovative talents"]}
+                    """;
+                using var response = await http.PostAsync("/api/partnerships", Json(body));
+                var text = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode != HttpStatusCode.Created)
+                {
+                    throw new InvalidOperationException($"opening answered {(int)response.StatusCode}: {text}");
+                }
+
+                ids[index] = Guid.Parse(JsonNode.Parse(text)!["id"]!.GetValue<string>());
+            }
+        }));
+        return [.. ids];
+    }
+
+    private static async Task<double[]> MeasureReadsAsync(HttpClient http, Guid[] ids, int clients, int requestsPerClient)
+    {
+        var perClient = await Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
+        {
+            var random = new Random(client);
+            var latencies = new double[requestsPerClient];
+            for (var i = 0; i < requestsPerClient; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.GetAsync($"/api/partnerships/{ids[random.Next(ids.Length)]}");
+                await response.Content.LoadIntoBufferAsync();
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                response.EnsureSuccessStatusCode();
+            }
+
+            return latencies;
+        }));
+        var all = perClient.SelectMany(l => l).ToArray();
+        Array.Sort(all);
+        return all;
+    }
+
+    private static double Percentile(double[] sorted, double fraction) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(fraction * sorted.Length) - 1)];
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+
+    /// <summary>The service built in Release and run as its own process, the way it runs in production.</summary>
+    private sealed class ServiceProcess : IAsyncDisposable
+    {
+        private readonly Process process;
+
+        private ServiceProcess(Process process, Uri baseAddress)
+        {
+            this.process = process;
+            BaseAddress = baseAddress;
+        }
+
+        public Uri BaseAddress { get; }
+
+        public static async Task<ServiceProcess> StartAsync(string connectionString)
+        {
+            var repository = FindRepositoryRoot();
+            var output = Path.Combine(Path.GetTempPath(), $"ledger-bench-api-{Guid.NewGuid():N}");
+            var build = Process.Start(new ProcessStartInfo("dotnet", ["build", "-c", "Release", "-o", output, Path.Combine(repository, "src", "CooperationLedger.Api")])
+            {
+                RedirectStandardOutput = true,
+            })!;
+            var buildOutput = await build.StandardOutput.ReadToEndAsync();
+            await build.WaitForExitAsync();
+            if (build.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"building the service in Release failed:\n{buildOutput}");
+            }
+
+            var port = FreePort();
+            var start = new ProcessStartInfo("dotnet", [Path.Combine(output, "CooperationLedger.Api.dll"), "--urls", $"http://127.0.0.1:{port}"])
+            {
+                WorkingDirectory = output,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            start.Environment["ConnectionStrings__Ledger"] = connectionString;
+            start.Environment["Ledger__SampleData"] = "false";
+            start.Environment["Ledger__ApiKeys__0__Key"] = ApiKey;
+            start.Environment["Ledger__ApiKeys__0__Name"] = "bench";
+            start.Environment["Ledger__ApiKeys__0__Roles__0"] = "admin";
+            // The benchmark measures the ledger, not the rate limiter.
+            start.Environment["Ledger__RateLimit__PermitLimit"] = "1000000";
+            start.Environment["Logging__LogLevel__Default"] = "Warning";
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(e.Data); } };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+
+            var baseAddress = new Uri($"http://127.0.0.1:{port}");
+            using var probe = new HttpClient { BaseAddress = baseAddress };
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (DateTime.UtcNow < deadline)
+            {
+                try
+                {
+                    using var ready = await probe.GetAsync("/health/ready");
+                    if (ready.IsSuccessStatusCode)
+                    {
+                        return new ServiceProcess(process, baseAddress);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
+
+                await Task.Delay(200);
+            }
+
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("the service did not become ready within 60 s");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            process.Dispose();
+        }
+
+        private static string FindRepositoryRoot()
+        {
+            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "CooperationLedger.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("run the benchmarks from inside the repository");
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}
