@@ -1,0 +1,9 @@
+namespace CooperationLedger.Browser.Tests.Infrastructure;
+
+public enum TestRole
+{
+    Reader,
+    Auditor,
+    Writer,
+    Admin,
+}
