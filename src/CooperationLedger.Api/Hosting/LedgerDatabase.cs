@@ -1,0 +1,109 @@
+using CooperationLedger.EventStore.Hosting;
+using CooperationLedger.EventStore.Schema;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CooperationLedger.Api.Hosting;
+
+/// <summary>
+/// The PostgreSQL the service uses: the one <c>ConnectionStrings:Ledger</c> names, or else a private server started
+/// from the installed binaries on <c>Ledger:DataDirectory</c> (reused across restarts, stopped on shutdown).
+/// Migrations, the store's and the API's, run at start-up either way.
+/// </summary>
+public sealed class LedgerDatabase(IConfiguration configuration, IOptions<LedgerOptions> options, ILogger<LedgerDatabase> logger) : IAsyncDisposable
+{
+    private const string EmbeddedDatabaseName = "ledger";
+
+    private NpgsqlDataSource? dataSource;
+    private LocalPostgres? embeddedServer;
+
+    public NpgsqlDataSource DataSource =>
+        dataSource ?? throw new InvalidOperationException("The ledger database is used before the service started it.");
+
+    /// <summary>True when no connection string is configured and the service runs its own PostgreSQL.</summary>
+    public bool IsEmbedded => string.IsNullOrWhiteSpace(configuration.GetConnectionString(LedgerOptions.ConnectionStringName));
+
+    /// <summary>The embedded server's data directory; null with a configured connection string.</summary>
+    public string? EmbeddedDataDirectory => embeddedServer?.DataDirectory;
+
+    public bool MigrationsApplied { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var connectionString = IsEmbedded
+            ? await StartEmbeddedServerAsync(cancellationToken)
+            : configuration.GetConnectionString(LedgerOptions.ConnectionStringName)!;
+        dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "cooperation-ledger" }.Build();
+        var applied = await LedgerSchema.MigrateAsync(dataSource, LedgerSchema.EmbeddedIn(typeof(LedgerDatabase).Assembly), cancellationToken);
+        if (applied.Count > 0)
+        {
+            logger.LogInformation("Applied migrations {Versions}.", string.Join(", ", applied));
+        }
+
+        MigrationsApplied = true;
+    }
+
+    /// <summary>True when the database answers a query now.</summary>
+    public async Task<bool> AnswersAsync(CancellationToken cancellationToken)
+    {
+        if (dataSource is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            await using var command = dataSource.CreateCommand("select 1");
+            return await command.ExecuteScalarAsync(cancellationToken) is 1;
+        }
+        catch (NpgsqlException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (dataSource is not null)
+        {
+            await dataSource.DisposeAsync();
+        }
+
+        if (embeddedServer is not null)
+        {
+            logger.LogInformation("Stopping the embedded PostgreSQL in {DataDirectory}.", embeddedServer.DataDirectory);
+            await embeddedServer.DisposeAsync();
+            embeddedServer = null;
+        }
+    }
+
+    private async Task<string> StartEmbeddedServerAsync(CancellationToken cancellationToken)
+    {
+        var configured = options.Value.DataDirectory;
+        var dataDirectory = string.IsNullOrWhiteSpace(configured) ? LedgerDataDirectory.Default : configured;
+        if (string.IsNullOrWhiteSpace(configured) && dataDirectory == LedgerDataDirectory.ForRoot)
+        {
+            logger.LogWarning(
+                "Running as root: the embedded PostgreSQL runs as the postgres OS user, which cannot enter /root, so its data is in {DataDirectory} (set Ledger:DataDirectory to choose).",
+                dataDirectory);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(dataDirectory))!);
+        embeddedServer = await LocalPostgres.StartAsync(new LocalPostgresOptions { DataDirectory = dataDirectory }, cancellationToken);
+        logger.LogInformation("Embedded PostgreSQL is running on port {Port} with its data in {DataDirectory}.", embeddedServer.Port, embeddedServer.DataDirectory);
+
+        await using (var server = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(embeddedServer.ConnectionString) { Pooling = false }.ConnectionString))
+        {
+            await server.OpenAsync(cancellationToken);
+            await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = $1", server);
+            exists.Parameters.Add(new() { Value = EmbeddedDatabaseName });
+            if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                await using var create = new NpgsqlCommand($"create database {EmbeddedDatabaseName}", server);
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        return new NpgsqlConnectionStringBuilder(embeddedServer.ConnectionString) { Database = EmbeddedDatabaseName }.ConnectionString;
+    }
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CooperationLedger.Api.Hosting;
+using CooperationLedger.Domain;
+
+namespace CooperationLedger.Api.OpenApi;
+
+/// <summary>
+/// Examples for the OpenAPI document, drawn from <c>samples/cto-school.json</c>: the request bodies as they are in
+/// the file, and the answers as the domain folds them (replayed in memory, as of a day shortly after the articles).
+/// </summary>
+public sealed class SampleExamples
+{
+    private static readonly DateOnly AsOf = new(2024, 4, 12);
+    private static readonly DateTimeOffset RecordedAt = new(2024, 4, 10, 9, 0, 0, TimeSpan.Zero);
+
+    private SampleExamples(JsonElement sample)
+    {
+        var first = sample.GetProperty("partnerships")[0];
+        OpeningRequest = JsonNode.Parse(first.GetProperty("open").GetRawText())!;
+        EntryRequest = JsonNode.Parse(first.GetProperty("events")[0].GetRawText())!;
+        var home = sample.GetProperty("homeInstitution").Deserialize(DomainJsonContext.Default.HomeInstitution)!;
+        var streams = Replay(sample);
+        var summaries = streams.Select(stream => PartnershipSummary.Create(stream.PartnershipId, stream.Entries, AsOf)).ToList();
+
+        Summary = Node(summaries[0], DomainJsonContext.Default.PartnershipSummary);
+        OpenedSummary = Node(PartnershipSummary.Create(streams[0].PartnershipId, streams[0].Entries.Take(1), AsOf), DomainJsonContext.Default.PartnershipSummary);
+        SummaryList = new JsonObject
+        {
+            ["items"] = Node(summaries, DomainJsonContext.Default.IReadOnlyListPartnershipSummary),
+            ["total"] = summaries.Count,
+        };
+        Pipeline = Node(Domain.Pipeline.Create(summaries, AsOf, staleAfterDays: 90, expiringWithinDays: 90), DomainJsonContext.Default.Pipeline);
+        Organizations = Node(OrganizationDirectory.Create(home, streams), DomainJsonContext.Default.OrganizationDirectory);
+        var opened = streams[0].Entries;
+        Appended = new JsonObject
+        {
+            ["events"] = new JsonArray(opened.Skip(1).Take(1).Select(entry => (JsonNode)new JsonObject
+            {
+                ["eventId"] = entry.EventId.ToString(),
+                ["sequence"] = entry.Sequence,
+                ["version"] = entry.Version,
+                ["hash"] = "9f2b6c0e4a1d3e5f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f",
+            }).ToArray()),
+        };
+        var rejection = PartnershipDecider.Decide(
+            PartnershipState.From(opened),
+            new SignAgreement(
+                new AgreementSigned("jiading-2024", new DateOnly(2024, 4, 11), new DateOnly(2024, 5, 1), [new PersonInRole("He Jiaxun", "Dean", "CTO School")]),
+                OccurredAt.OnDate(new DateOnly(2024, 4, 11))),
+            RecordedAt) as Rejection;
+        RuleBroken = new JsonObject
+        {
+            ["type"] = "https://tools.ietf.org/html/rfc4918#section-11.2",
+            ["title"] = "Unprocessable Entity",
+            ["status"] = StatusCodes.Status422UnprocessableEntity,
+            ["detail"] = rejection?.Reason,
+            ["rule"] = rejection?.Rule,
+        };
+        var invalid = CommandReader.ReadEntry(JsonSerializer.SerializeToElement(new JsonObject
+        {
+            ["type"] = "visit-held",
+            ["occurredAt"] = "2024-04-01T09:30:00",
+            ["data"] = new JsonObject { ["direction"] = "sideways", ["topics"] = new JsonArray() },
+        }));
+        Invalid = new JsonObject
+        {
+            ["type"] = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+            ["title"] = "One or more validation errors occurred.",
+            ["status"] = StatusCodes.Status400BadRequest,
+            ["errors"] = Node(invalid.Errors.ToDictionary(), ApiExamplesJsonContext.Default.DictionaryStringStringArray),
+        };
+    }
+
+    public JsonNode OpeningRequest { get; }
+
+    public JsonNode EntryRequest { get; }
+
+    public JsonNode Summary { get; }
+
+    /// <summary>The first sample partnership as its opening leaves it.</summary>
+    public JsonNode OpenedSummary { get; }
+
+    public JsonNode SummaryList { get; }
+
+    public JsonNode Pipeline { get; }
+
+    public JsonNode Organizations { get; }
+
+    public JsonNode Appended { get; }
+
+    public JsonNode RuleBroken { get; }
+
+    public JsonNode Invalid { get; }
+
+    public static SampleExamples Load()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllBytes(SampleData.FilePath));
+        return new SampleExamples(sample.RootElement);
+    }
+
+    /// <summary>Each sample partnership decided and recorded in memory, with ids that stay the same from run to run.</summary>
+    private static List<PartnershipStream> Replay(JsonElement sample)
+    {
+        var streams = new List<PartnershipStream>();
+        var sequence = 0L;
+        foreach (var partnership in sample.GetProperty("partnerships").EnumerateArray())
+        {
+            var partnershipId = Guid.Parse($"0191c0de-0000-7000-8000-{streams.Count:D12}", CultureInfo.InvariantCulture);
+            var commands = new List<Command> { CommandReader.ReadOpening(partnership.GetProperty("open")).Value! };
+            commands.AddRange(partnership.GetProperty("events").EnumerateArray().Select(entry => CommandReader.ReadEntry(entry).Value!));
+            var state = PartnershipState.Empty;
+            foreach (var command in commands)
+            {
+                if (PartnershipDecider.Decide(state, command, RecordedAt) is not Accepted accepted)
+                {
+                    throw new InvalidDataException("The sample data no longer passes the domain's rules.");
+                }
+
+                foreach (var decided in accepted.Events)
+                {
+                    sequence++;
+                    var eventId = Guid.Parse($"0191c0de-0001-7000-8000-{sequence:D12}", CultureInfo.InvariantCulture);
+                    state = state.Including(new RecordedEntry(
+                        eventId, sequence, state.Version + 1, decided.OccurredAt, RecordedAt, SampleData.RecordedBy, decided.Source, decided.Data));
+                }
+            }
+
+            streams.Add(new PartnershipStream(partnershipId, state.History.Entries));
+        }
+
+        return streams;
+    }
+
+    private static JsonNode Node<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
+        JsonSerializer.SerializeToNode(value, typeInfo)!;
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string[]>))]
+internal sealed partial class ApiExamplesJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,278 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CooperationLedger.Api.Ledger;
+using CooperationLedger.Domain;
+using CooperationLedger.EventStore;
+using CooperationLedger.EventStore.Projections;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CooperationLedger.Api.Partnerships;
+
+/// <summary>
+/// Opening partnerships and appending entries: read the body with the domain's reader, decide against the stored
+/// history, append through the projection engine so the summary changes in the same transaction. The endpoints and
+/// the sample-data loader both come through here, so sample data obeys exactly the rules a client does.
+/// </summary>
+public sealed class PartnershipCommands(
+    LedgerEventStore store, ProjectionEngine engine, NpgsqlDataSource dataSource, CommittedHistories committed, TimeProvider clock)
+{
+    /// <summary>How often an append without If-Match is tried before giving up on writers who keep getting in first.</summary>
+    public const int MaxAttempts = 5;
+
+    /// <summary>Opens a partnership from a <c>partnership-opened</c> body with <c>occurredAt</c> (default: today) and <c>source</c>.</summary>
+    public async Task<WriteOutcome> OpenAsync(JsonElement body, Recording recording, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        var read = CommandReader.ReadOpening(WithDefaultOccurredAt(body));
+        if (!read.IsValid)
+        {
+            return new InvalidInput(read.Errors);
+        }
+
+        if (recording.IdempotencyKey is null)
+        {
+            return await DecideOpeningAsync(read.Value, recording, cancellationToken);
+        }
+
+        // Each POST mints a new partnership id, so the store's per-stream idempotency cannot see a retry; a lock on the
+        // key makes racing retries take turns, and the first one's opening is found by its key.
+        var lockKey = OpeningLockKey(recording);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await ExecuteWithKeyAsync(connection, "select pg_advisory_lock($1)", lockKey, cancellationToken);
+        try
+        {
+            return await FindOpeningAsync(connection, recording, cancellationToken)
+                ?? await DecideOpeningAsync(read.Value, recording, cancellationToken);
+        }
+        finally
+        {
+            await ExecuteWithKeyAsync(connection, "select pg_advisory_unlock($1)", lockKey, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Appends one entry (<c>{type, occurredAt, data, source}</c>) or a JSON array of them, atomically.
+    /// </summary>
+    /// <param name="expectedVersion">From If-Match: the append happens only at this version. Without it the entries are
+    /// decided against the latest state, again if another writer got in first.</param>
+    public async Task<WriteOutcome> AppendAsync(
+        Guid partnershipId, JsonElement body, long? expectedVersion, Recording recording, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        var read = ReadEntries(body);
+        if (!read.IsValid)
+        {
+            return new InvalidInput(read.Errors);
+        }
+
+        var commands = read.Value;
+        var mayUseRemembered = true;
+        var conflicts = 0;
+        while (true)
+        {
+            var current = await CurrentHistoryAsync(partnershipId, expectedVersion, recording, mayUseRemembered, cancellationToken);
+            mayUseRemembered = false;
+            if (current.Outcome is { } known)
+            {
+                return known;
+            }
+
+            var history = current.History!;
+            var batch = PartnershipDecider.DecideAll(PartnershipState.From(history), commands, clock.GetUtcNow());
+            if (batch.Decision is Rejection rejection)
+            {
+                if (current.WasRemembered)
+                {
+                    // Another process may have moved the partnership on so that the rule now holds: ask the store.
+                    continue;
+                }
+
+                return new RuleBroken(rejection, commands.Count > 1 ? batch.RejectedIndex : null);
+            }
+
+            var accepted = ((Accepted)batch.Decision).Events;
+            try
+            {
+                var result = await engine.AppendWithInlineProjectionsAsync(
+                    partnershipId,
+                    LedgerEntries.PartnershipStreamType,
+                    ExpectedVersion.Exactly(history[^1].Version),
+                    [.. accepted.Select(LedgerEntries.ToNewEvent)],
+                    Metadata(recording),
+                    cancellationToken);
+                if (!result.WasDuplicate)
+                {
+                    committed.Remember(partnershipId, [.. history, .. accepted.Zip(result.Events, (decided, appended) => LedgerEntries.ToEntry(decided, appended, recording.RecordedBy))]);
+                }
+
+                return new Appended(partnershipId, result.Events, result.WasDuplicate);
+            }
+            catch (ConcurrencyException conflict)
+            {
+                if (expectedVersion is { } expected)
+                {
+                    return new VersionMoved(expected, conflict.Actual);
+                }
+
+                if (++conflicts == MaxAttempts)
+                {
+                    return new KeptConflicting(MaxAttempts);
+                }
+
+                // Spreads out writers that collided, so that they do not collide again in lockstep.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * conflicts)), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The partnership's history to decide against: the one this process remembers when it may be current (no
+    /// If-Match, or one naming its version; no Idempotency-Key, whose earlier answer only the stored events show),
+    /// else the stored stream, which also settles a missing partnership, a retry and a stale If-Match.
+    /// </summary>
+    private async Task<CurrentHistory> CurrentHistoryAsync(
+        Guid partnershipId, long? expectedVersion, Recording recording, bool mayUseRemembered, CancellationToken cancellationToken)
+    {
+        if (mayUseRemembered
+            && recording.IdempotencyKey is null
+            && committed.Latest(partnershipId) is { } remembered
+            && (expectedVersion is null || expectedVersion == remembered[^1].Version))
+        {
+            return new CurrentHistory(remembered, Outcome: null, WasRemembered: true);
+        }
+
+        var recorded = await store.ReadStreamAsync(partnershipId, cancellationToken: cancellationToken);
+        if (recorded.Count == 0)
+        {
+            return new CurrentHistory(null, new PartnershipNotFound(partnershipId), WasRemembered: false);
+        }
+
+        if (recording.IdempotencyKey is { } key && recorded.Where(stored => stored.IdempotencyKey == key).ToList() is { Count: > 0 } earlier)
+        {
+            return new CurrentHistory(null, new Appended(partnershipId, [.. earlier.Select(AppendedOf)], WasRetry: true), WasRemembered: false);
+        }
+
+        var history = LedgerEntries.ToEntries(recorded);
+        committed.Remember(partnershipId, history);
+        return expectedVersion is { } expected && expected != history[^1].Version
+            ? new CurrentHistory(null, new VersionMoved(expected, history[^1].Version), WasRemembered: false)
+            : new CurrentHistory(history, Outcome: null, WasRemembered: false);
+    }
+
+    private async Task<WriteOutcome> DecideOpeningAsync(Command opening, Recording recording, CancellationToken cancellationToken)
+    {
+        if (PartnershipDecider.Decide(PartnershipState.Empty, opening, clock.GetUtcNow()) is Rejection rejection)
+        {
+            return new RuleBroken(rejection, EntryIndex: null);
+        }
+
+        var partnershipId = Guid.CreateVersion7();
+        var decided = new EventToAppend(PartnershipEventCatalog.AliasOf(opening.Payload), opening.Payload, opening.OccurredAt, opening.Source);
+        var result = await engine.AppendWithInlineProjectionsAsync(
+            partnershipId,
+            LedgerEntries.PartnershipStreamType,
+            ExpectedVersion.NoStream,
+            [LedgerEntries.ToNewEvent(decided)],
+            Metadata(recording),
+            cancellationToken);
+        var entry = LedgerEntries.ToEntry(decided, result.Events[0], recording.RecordedBy);
+        committed.Remember(partnershipId, [entry]);
+        return new Opened(partnershipId, PartnershipSummary.Create(partnershipId, [entry], clock.Today()), WasRetry: false);
+    }
+
+    private async Task<WriteOutcome?> FindOpeningAsync(NpgsqlConnection connection, Recording recording, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            select stream_id
+              from ledger.events
+             where version = 1 and idempotency_key = $1 and recorded_by = $2
+             limit 1
+            """, connection);
+        command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = recording.IdempotencyKey });
+        command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = recording.RecordedBy });
+        if (await command.ExecuteScalarAsync(cancellationToken) is not Guid partnershipId)
+        {
+            return null;
+        }
+
+        var opening = await store.ReadStreamAsync(partnershipId, toVersion: 1, cancellationToken: cancellationToken);
+        return new Opened(partnershipId, PartnershipSummary.Create(partnershipId, LedgerEntries.ToEntries(opening), clock.Today()), WasRetry: true);
+    }
+
+    private static long OpeningLockKey(Recording recording) =>
+        BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"cooperation-ledger/open/{recording.RecordedBy}/{recording.IdempotencyKey}")));
+
+    private static async Task ExecuteWithKeyAsync(NpgsqlConnection connection, string sql, long lockKey, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = lockKey });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static AppendMetadata Metadata(Recording recording) =>
+        new(recording.RecordedBy) { IdempotencyKey = recording.IdempotencyKey };
+
+    private static AppendedEvent AppendedOf(RecordedEvent recorded) =>
+        new(recorded.EventId, recorded.Sequence, recorded.Version, recorded.Hash, recorded.RecordedAt);
+
+    private JsonElement WithDefaultOccurredAt(JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object
+            || (body.TryGetProperty("occurredAt", out var occurredAt) && occurredAt.ValueKind != JsonValueKind.Null))
+        {
+            return body;
+        }
+
+        var withDate = JsonObject.Create(body)!;
+        withDate["occurredAt"] = clock.Today().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return JsonSerializer.SerializeToElement(withDate);
+    }
+
+    /// <summary>One entry, or an array of them whose errors are keyed by index (<c>[1].data.title</c>).</summary>
+    private static ReadResult<IReadOnlyList<Command>> ReadEntries(JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Array)
+        {
+            var single = CommandReader.ReadEntry(body);
+            return single.IsValid
+                ? ReadResult<IReadOnlyList<Command>>.Success([single.Value])
+                : ReadResult<IReadOnlyList<Command>>.Failure(single.Errors);
+        }
+
+        var commands = new List<Command>();
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var index = 0;
+        foreach (var element in body.EnumerateArray())
+        {
+            var entry = CommandReader.ReadEntry(element);
+            if (entry.IsValid)
+            {
+                commands.Add(entry.Value);
+            }
+            else
+            {
+                foreach (var (path, messages) in entry.Errors)
+                {
+                    errors[path.Length == 0 ? $"[{index}]" : $"[{index}].{path}"] = messages;
+                }
+            }
+
+            index++;
+        }
+
+        if (index == 0)
+        {
+            errors[""] = ["An array of entries must hold at least one entry."];
+        }
+
+        return errors.Count > 0
+            ? ReadResult<IReadOnlyList<Command>>.Failure(errors)
+            : ReadResult<IReadOnlyList<Command>>.Success(commands);
+    }
+
+    private sealed record CurrentHistory(IReadOnlyList<RecordedEntry>? History, WriteOutcome? Outcome, bool WasRemembered);
+}

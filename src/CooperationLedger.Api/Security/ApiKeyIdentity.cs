@@ -1,0 +1,11 @@
+namespace CooperationLedger.Api.Security;
+
+/// <summary>Who a presented key belongs to. <see cref="Name"/> becomes the recordedBy of every event it writes.</summary>
+/// <param name="Id">The runtime key's id, or <c>config:{n}</c> for a configured key.</param>
+public sealed record ApiKeyIdentity(string Id, string Name, IReadOnlyList<string> Roles);
+
+/// <summary>A runtime key as <c>GET /api/keys</c> lists it; the key itself is never stored.</summary>
+public sealed record ApiKeyInfo(Guid Id, string Name, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt);
+
+/// <summary>A key just created: the only time its value is shown.</summary>
+public sealed record CreatedApiKey(Guid Id, string Name, IReadOnlyList<string> Roles, string Key, DateTimeOffset CreatedAt);

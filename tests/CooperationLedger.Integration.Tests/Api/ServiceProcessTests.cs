@@ -1,0 +1,258 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Runtime.Versioning;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using CooperationLedger.EventStore.Hosting;
+
+namespace CooperationLedger.Integration.Tests.Api;
+
+/// <summary>
+/// The black-box test: the service started exactly as the README says (<c>dotnet run --project
+/// src/CooperationLedger.Api</c>, with <c>--urls</c> and a throwaway <c>Ledger:DataDirectory</c>), called over HTTP
+/// with the admin key it prints, then stopped as a terminal would stop it, taking its PostgreSQL down with it.
+/// </summary>
+[SupportedOSPlatform("linux")]
+public sealed partial class ServiceProcessTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromMinutes(1);
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_readme_command_serves_the_sample_ledger_on_an_embedded_postgres_and_stops_it_on_exit()
+    {
+        var workDirectory = Path.Combine(Path.GetTempPath(), $"ledger-service-{Guid.NewGuid():N}");
+        var dataDirectory = Path.Combine(workDirectory, "postgres");
+        using var service = StartService(dataDirectory, FreePort());
+        var output = new ServiceOutput(service);
+        try
+        {
+            var url = await output.WaitForAsync(ListeningLine(), StartTimeout);
+            var adminKey = output.Find(AdminKeyLine()) ?? throw new InvalidOperationException($"No admin key was printed:\n{output}");
+            using var http = new HttpClient { BaseAddress = new Uri(url) };
+
+            await WaitForReadyAsync(http, output);
+            using var anonymous = await http.GetAsync("/api/partnerships", Cancel);
+            http.DefaultRequestHeaders.Add("X-Api-Key", adminKey);
+            var sample = JsonNode.Parse(await http.GetStringAsync("/api/partnerships", Cancel))!;
+            using var opened = await http.PostAsync("/api/partnerships", new StringContent(
+                ApiRequests.Opening("Opened over real HTTP").ToJsonString(), new MediaTypeHeaderValue("application/json")), Cancel);
+            using var docs = await http.GetAsync("/docs/index.html", Cancel);
+
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.Equal(3, sample["total"]!.GetValue<int>());
+            Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+            Assert.True(File.Exists(Path.Combine(dataDirectory, "PG_VERSION")), "The embedded PostgreSQL keeps its cluster in Ledger:DataDirectory.");
+            var keyFile = Path.Combine(workDirectory, "admin-api-key");
+            Assert.Equal(adminKey, (await File.ReadAllTextAsync(keyFile, Cancel)).Trim());
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+        }
+        finally
+        {
+            await StopAsync(service);
+        }
+
+        try
+        {
+            Assert.True(service.HasExited, $"The service did not stop within {StopTimeout}:\n{output}");
+            Assert.False(File.Exists(Path.Combine(dataDirectory, "postmaster.pid")), $"The embedded PostgreSQL is still running:\n{output}");
+            Assert.Empty(PostmastersOf(dataDirectory));
+        }
+        finally
+        {
+            await StopLeftoverPostgresAsync(dataDirectory);
+            Directory.Delete(workDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>In a session of its own, so that stopping it signals the whole tree and nothing of the test's.</summary>
+    private static Process StartService(string dataDirectory, int port)
+    {
+        var startInfo = new ProcessStartInfo("setsid")
+        {
+            WorkingDirectory = RepositoryRoot(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "dotnet", "run", "--project", "src/CooperationLedger.Api", "--urls", $"http://127.0.0.1:{port}" })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        startInfo.Environment["Ledger__DataDirectory"] = dataDirectory;
+        // The test host's MSBuild settings would steer the nested build; a terminal has none of them.
+        foreach (var variable in startInfo.Environment.Keys.Where(name => name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            startInfo.Environment.Remove(variable);
+        }
+
+        return Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start dotnet run.");
+    }
+
+    /// <summary>SIGTERM to the session, as Ctrl+C or a service manager would stop it; SIGKILL only if it does not stop.</summary>
+    private static async Task StopAsync(Process service)
+    {
+        if (service.HasExited)
+        {
+            return;
+        }
+
+        await SignalGroupAsync(service.Id, "TERM");
+        using var stopping = new CancellationTokenSource(StopTimeout);
+        try
+        {
+            await service.WaitForExitAsync(stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await SignalGroupAsync(service.Id, "KILL");
+        }
+    }
+
+    private static async Task SignalGroupAsync(int processGroup, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, "--", $"-{processGroup}"]) { UseShellExecute = false })!;
+        await kill.WaitForExitAsync(CancellationToken.None);
+    }
+
+    private static async Task WaitForReadyAsync(HttpClient http, ServiceOutput output)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using var ready = await http.GetAsync("/health/ready", Cancel);
+            if (ready.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"/health/ready stayed {(int)ready.StatusCode}:\n{output}");
+            await Task.Delay(200, Cancel);
+        }
+    }
+
+    private static List<int> PostmastersOf(string dataDirectory) =>
+        [.. Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(name => int.TryParse(name, out _))
+            .Select(int.Parse!)
+            .Where(pid =>
+            {
+                try
+                {
+                    var arguments = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+                    return Path.GetFileName(arguments[0]) == "postgres" && arguments.Contains(dataDirectory);
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            })];
+
+    /// <summary>Cleans up after a failed test, so that one failure does not leave a server running.</summary>
+    private static async Task StopLeftoverPostgresAsync(string dataDirectory)
+    {
+        if (!File.Exists(Path.Combine(dataDirectory, "postmaster.pid")))
+        {
+            return;
+        }
+
+        var pgCtl = PostgresBinaries.Locate().PgCtl;
+        var startInfo = Environment.IsPrivilegedProcess
+            ? new ProcessStartInfo("runuser", ["-u", "postgres", "--", pgCtl, "stop", "-D", dataDirectory, "-m", "immediate"])
+            : new ProcessStartInfo(pgCtl, ["stop", "-D", dataDirectory, "-m", "immediate"]);
+        using var stop = Process.Start(startInfo)!;
+        await stop.WaitForExitAsync(CancellationToken.None);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "CooperationLedger.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No CooperationLedger.sln above {AppContext.BaseDirectory}.");
+    }
+
+    [GeneratedRegex(@"Cooperation Ledger is listening on (?<value>http://\S+)")]
+    private static partial Regex ListeningLine();
+
+    [GeneratedRegex(@"^Admin API key: (?<value>\S+)")]
+    private static partial Regex AdminKeyLine();
+
+    /// <summary>Everything the service prints, kept for matching and for failure messages.</summary>
+    private sealed class ServiceOutput
+    {
+        private readonly List<string> lines = [];
+        private readonly Process service;
+
+        public ServiceOutput(Process service)
+        {
+            this.service = service;
+            service.OutputDataReceived += (_, line) => Add(line.Data);
+            service.ErrorDataReceived += (_, line) => Add(line.Data);
+            service.BeginOutputReadLine();
+            service.BeginErrorReadLine();
+        }
+
+        public string? Find(Regex pattern)
+        {
+            lock (lines)
+            {
+                return lines.Select(line => pattern.Match(line)).FirstOrDefault(match => match.Success)?.Groups["value"].Value;
+            }
+        }
+
+        public async Task<string> WaitForAsync(Regex pattern, TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            string? value;
+            while ((value = Find(pattern)) is null)
+            {
+                Assert.False(service.HasExited, $"The service exited with {(service.HasExited ? service.ExitCode : 0)} before printing its URL:\n{this}");
+                Assert.True(DateTime.UtcNow < deadline, $"The service printed no URL within {timeout}:\n{this}");
+                await Task.Delay(200, Cancel);
+            }
+
+            return value;
+        }
+
+        public override string ToString()
+        {
+            lock (lines)
+            {
+                return string.Join('\n', lines.TakeLast(80));
+            }
+        }
+
+        private void Add(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (lines)
+            {
+                lines.Add(line);
+            }
+        }
+    }
+}
