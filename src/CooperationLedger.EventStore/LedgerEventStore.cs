@@ -179,55 +179,6 @@ public sealed class LedgerEventStore(NpgsqlDataSource dataSource, EventTypeRegis
         return verifier.Finish();
     }
 
-    private async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var events = new List<RecordedEvent>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            events.Add(ToRecordedEvent(StoredEventRow.Read(reader)));
-        }
-
-        return events;
-    }
-
-    private RecordedEvent ToRecordedEvent(StoredEventRow row) => new()
-    {
-        Sequence = row.Sequence,
-        EventId = row.EventId,
-        StreamId = row.StreamId,
-        Version = row.Version,
-        Type = row.Type,
-        SchemaVersion = row.SchemaVersion,
-        DataJson = row.DataJson,
-        Data = registry.Deserialize(row.Sequence, row.Type, row.SchemaVersion, row.DataJson),
-        OccurredAt = row.OccurredAt,
-        RecordedAt = new DateTimeOffset(row.RecordedAtUtc, TimeSpan.Zero),
-        RecordedBy = row.RecordedBy,
-        CorrelationId = row.CorrelationId,
-        CausationId = row.CausationId,
-        IdempotencyKey = row.IdempotencyKey,
-        SourceJson = row.SourceJson,
-        Source = ReadSource(row),
-        PrevHash = row.PrevHash,
-        Hash = row.Hash,
-    };
-
-    private static EventSource? ReadSource(StoredEventRow row)
-    {
-        if (row.SourceJson is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize(row.SourceJson, StoreJsonContext.Default.EventSource)
-                ?? throw new UnreadableEventException(row.Sequence, "its source is JSON null.");
-        }
-        catch (JsonException exception)
-        {
-            throw new UnreadableEventException(row.Sequence, $"its source does not fit {{kind, title, url, publishedOn}}: {exception.Message}", exception);
-        }
-    }
+    private Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken) =>
+        StoredEventRow.ReadRecordedEventsAsync(command, registry, cancellationToken);
 }

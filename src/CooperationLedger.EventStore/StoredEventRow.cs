@@ -1,3 +1,5 @@
+using System.Text.Json;
+using CooperationLedger.EventStore.Serialization;
 using Npgsql;
 
 namespace CooperationLedger.EventStore;
@@ -46,4 +48,58 @@ internal sealed record StoredEventRow(
         SourceJson: reader.IsDBNull(15) ? null : reader.GetString(15),
         PrevHash: reader.GetFieldValue<byte[]>(16),
         Hash: reader.GetFieldValue<byte[]>(17));
+
+    /// <summary>Runs <paramref name="command"/> (selecting <see cref="Columns"/>) and turns every row into a <see cref="RecordedEvent"/>.</summary>
+    public static async Task<IReadOnlyList<RecordedEvent>> ReadRecordedEventsAsync(NpgsqlCommand command, EventTypeRegistry registry, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<RecordedEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(Read(reader).ToRecordedEvent(registry));
+        }
+
+        return events;
+    }
+
+    /// <summary>The row deserialised through <paramref name="registry"/>; <see cref="UnreadableEventException"/> names its sequence when it cannot be.</summary>
+    public RecordedEvent ToRecordedEvent(EventTypeRegistry registry) => new()
+    {
+        Sequence = Sequence,
+        EventId = EventId,
+        StreamId = StreamId,
+        Version = Version,
+        Type = Type,
+        SchemaVersion = SchemaVersion,
+        DataJson = DataJson,
+        Data = registry.Deserialize(Sequence, Type, SchemaVersion, DataJson),
+        OccurredAt = OccurredAt,
+        RecordedAt = new DateTimeOffset(RecordedAtUtc, TimeSpan.Zero),
+        RecordedBy = RecordedBy,
+        CorrelationId = CorrelationId,
+        CausationId = CausationId,
+        IdempotencyKey = IdempotencyKey,
+        SourceJson = SourceJson,
+        Source = ReadSource(),
+        PrevHash = PrevHash,
+        Hash = Hash,
+    };
+
+    private EventSource? ReadSource()
+    {
+        if (SourceJson is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(SourceJson, StoreJsonContext.Default.EventSource)
+                ?? throw new UnreadableEventException(Sequence, "its source is JSON null.");
+        }
+        catch (JsonException exception)
+        {
+            throw new UnreadableEventException(Sequence, $"its source does not fit {{kind, title, url, publishedOn}}: {exception.Message}", exception);
+        }
+    }
 }

@@ -1,0 +1,16 @@
+using CooperationLedger.Benchmarks;
+
+// Each suite starts its own private PostgreSQL so baselines and the ledger share one server and one run.
+return args.FirstOrDefault() switch
+{
+    "store" => await StoreBenchmarks.RunAsync(args[1..]),
+    "projections" => await ProjectionBenchmarks.RunAsync(args[1..]),
+    "http" => await HttpBenchmarks.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/CooperationLedger.Benchmarks -- <store|projections|http> [options]");
+    return 2;
+}

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using CooperationLedger.EventStore.Serialization;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CooperationLedger.EventStore.Projections;
+
+/// <summary>
+/// Reads the global feed for projections: pages bounded by the safe mark, an append's own events inside its
+/// still-open transaction (which the store's reads, on their own connections, cannot see), and stream tails for
+/// <see cref="StreamEventCache"/>.
+/// </summary>
+internal sealed class EventFeedReader(NpgsqlDataSource dataSource, EventTypeRegistry registry)
+{
+    /// <summary>Up to <paramref name="limit"/> events with <paramref name="after"/> &lt; sequence ≤ <paramref name="upTo"/>, in sequence order.</summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadPageAsync(long after, long upTo, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            select {StoredEventRow.Columns}
+              from ledger.events
+             where sequence > $1 and sequence <= $2
+             order by sequence
+             limit $3
+            """);
+        AddRange(command, after, upTo);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = limit });
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>A stream's committed events after <paramref name="afterVersion"/>, in version order.</summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAfterAsync(Guid streamId, long afterVersion, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            select {StoredEventRow.Columns}
+              from ledger.events
+             where stream_id = $1 and version > $2
+             order by version
+            """);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = streamId });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = afterVersion });
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>Every event with <paramref name="after"/> &lt; sequence ≤ <paramref name="upTo"/> that <paramref name="transaction"/> sees.</summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadInTransactionAsync(NpgsqlTransaction transaction, long after, long upTo, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"""
+            select {StoredEventRow.Columns}
+              from ledger.events
+             where sequence > $1 and sequence <= $2
+             order by sequence
+            """, transaction.Connection, transaction);
+        AddRange(command, after, upTo);
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>
+    /// The events at exactly these sequences, as <paramref name="transaction"/> sees them. An append's sequences are
+    /// not a range: concurrent appends draw from the sequence in turns, so others' events may lie between them.
+    /// </summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadInTransactionAsync(NpgsqlTransaction transaction, long[] sequences, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"""
+            select {StoredEventRow.Columns}
+              from ledger.events
+             where sequence = any($1)
+             order by sequence
+            """, transaction.Connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = sequences });
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>The events of <paramref name="streamIds"/> with sequence ≤ <paramref name="throughSequence"/>, by stream and version.</summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamsInTransactionAsync(NpgsqlTransaction transaction, IReadOnlyCollection<Guid> streamIds, long throughSequence, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"""
+            select {StoredEventRow.Columns}
+              from ledger.events
+             where stream_id = any($1) and sequence <= $2
+             order by stream_id, version
+            """, transaction.Connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = streamIds.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = throughSequence });
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    private static void AddRange(NpgsqlCommand command, long after, long upTo)
+    {
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = after });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = upTo });
+    }
+
+    private Task<IReadOnlyList<RecordedEvent>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken) =>
+        StoredEventRow.ReadRecordedEventsAsync(command, registry, cancellationToken);
+}

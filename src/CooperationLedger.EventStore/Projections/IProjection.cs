@@ -1,0 +1,18 @@
+namespace CooperationLedger.EventStore.Projections;
+
+/// <summary>A projection: a pure fold from events to a read model, declared once and stored by the engine.</summary>
+public interface IProjection
+{
+    /// <summary>Stable kebab-case, such as <c>partnership-summaries</c>; it names the checkpoint and the tables.</summary>
+    string Name { get; }
+
+    ProjectionMode Mode { get; }
+
+    PoisonEventPolicy OnPoisonEvent { get; }
+
+    /// <summary>Creates the tables of one generation (rebuilds write a fresh generation, then swap).</summary>
+    Task CreateStorageAsync(ProjectionContext context, CancellationToken cancellationToken);
+
+    /// <summary>Applies events, in global sequence order, inside <see cref="ProjectionContext.Transaction"/>, writing into the context's generation tables.</summary>
+    Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken);
+}
