@@ -74,6 +74,11 @@ internal sealed class PartnershipSummaryProjection(ProjectionMode mode) : IProje
         if (!foldedByGeneration.TryGetValue(context.Generation, out var folded))
         {
             foldedByGeneration[context.Generation] = folded = [];
+            // A rebuild writes the generation after the one readers use; anything older has been swapped out.
+            foreach (var retired in foldedByGeneration.Keys.Where(generation => generation < context.Generation - 1).ToList())
+            {
+                foldedByGeneration.Remove(retired);
+            }
         }
 
         var touched = new Dictionary<Guid, FoldedStream>();

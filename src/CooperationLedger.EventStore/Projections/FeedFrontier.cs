@@ -5,8 +5,9 @@ namespace CooperationLedger.EventStore.Projections;
 
 /// <summary>
 /// Follows the head of the global feed for the daemon: polls the sequence and the append lock (see
-/// <see cref="SafeSequenceTracker"/>) every <see cref="ProjectionEngineOptions.FeedPollInterval"/>, at once when an
-/// append notifies, and every few milliseconds while appends it saw are still in flight, and publishes the safe mark.
+/// <see cref="SafeSequenceTracker"/>) every <see cref="ProjectionEngineOptions.FeedPollInterval"/>, every few
+/// milliseconds while appends it saw are still in flight, and at once when an append notifies (with
+/// <see cref="ProjectionEngineOptions.NotifyOnAppend"/>), and publishes the safe mark.
 /// </summary>
 internal sealed class FeedFrontier(NpgsqlDataSource dataSource, ProjectionEngineOptions options)
 {
@@ -27,9 +28,24 @@ internal sealed class FeedFrontier(NpgsqlDataSource dataSource, ProjectionEngine
            and database = (select oid from pg_database where datname = current_database())
         """);
 
+    /// <summary>
+    /// The end of the run of committed sequences starting just above the mark ($1), one index probe per sequence, so a
+    /// hole that stays open costs one probe per poll; at most 10,000 per poll.
+    /// </summary>
+    private const string CommittedRunSql = """
+        with recursive run(sequence) as (
+            select $1::bigint
+            union all
+            select run.sequence + 1 from run
+             where run.sequence < $1::bigint + 10000
+               and exists (select 1 from ledger.events e where e.sequence = run.sequence + 1))
+        select max(sequence) from run
+        """;
+
     private readonly SafeSequenceTracker tracker = new();
     private long safe;
     private TaskCompletionSource advanced = NewSignal();
+    private TaskCompletionSource notification = NewSignal();
 
     /// <summary>Every event at or below this sequence has committed or will never exist.</summary>
     public long Safe => Volatile.Read(ref safe);
@@ -38,22 +54,30 @@ internal sealed class FeedFrontier(NpgsqlDataSource dataSource, ProjectionEngine
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        var listener = options.NotifyOnAppend ? Task.Run(() => ListenAsync(cancellationToken), CancellationToken.None) : Task.CompletedTask;
+        var failuresInARow = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await FollowAsync(cancellationToken);
+                await PollAsync(() => failuresInARow = 0, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (NpgsqlException exception)
             {
                 LastError = exception.Message;
-                await Task.Delay(options.ErrorRetryInterval, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                // Reconnect at once after one failure; back off only when the database keeps failing.
+                if (++failuresInARow > 1)
+                {
+                    await Task.Delay(options.ErrorRetryInterval, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
             }
         }
+
+        await listener.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>Completes with true once <see cref="Safe"/> exceeds <paramref name="position"/>, with false after <paramref name="timeout"/>.</summary>
@@ -76,41 +100,66 @@ internal sealed class FeedFrontier(NpgsqlDataSource dataSource, ProjectionEngine
         }
     }
 
-    private async Task FollowAsync(CancellationToken cancellationToken)
+    private async Task PollAsync(Action succeeded, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var listen = new NpgsqlCommand($"listen {Channel}", connection))
+        while (true)
         {
-            await listen.ExecuteNonQueryAsync(cancellationToken);
+            var notified = Volatile.Read(ref notification).Task;
+            await ObserveAsync(connection, cancellationToken);
+            LastError = null;
+            succeeded();
+            var interval = tracker.IsWaitingForAppends ? options.InFlightPollInterval : options.FeedPollInterval;
+            await Task.WhenAny(notified, Task.Delay(interval, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
         }
+    }
 
-        try
+    /// <summary>
+    /// Waits for notifications on a connection of its own, with no timeout: a read that times out part-way through a
+    /// message breaks an Npgsql connection, which is why polling does not share it.
+    /// </summary>
+    private async Task ListenAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
         {
-            while (true)
+            try
             {
-                await ObserveAsync(connection, cancellationToken);
-                LastError = null;
-                var interval = tracker.IsWaitingForAppends ? options.InFlightPollInterval : options.FeedPollInterval;
-                await connection.WaitAsync(interval, cancellationToken);
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                connection.Notification += (_, _) => Interlocked.Exchange(ref notification, NewSignal()).TrySetResult();
+                await using (var listen = new NpgsqlCommand($"listen {Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                while (true)
+                {
+                    await connection.WaitAsync(cancellationToken);
+                }
             }
-        }
-        finally
-        {
-            // A pooled connection left listening would buffer notifications nobody reads.
-            if (connection.State == System.Data.ConnectionState.Open)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                await using var unlisten = new NpgsqlCommand("unlisten *", connection);
-                await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+                return;
+            }
+            catch (NpgsqlException exception)
+            {
+                LastError = exception.Message;
+                await Task.Delay(options.ErrorRetryInterval, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
 
     private async Task ObserveAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        // Two statements in order, not one: the sequence must be read strictly before the lock holders.
+        // Separate statements in order, not one: the sequence must be read strictly before the lock holders.
         await using var batch = new NpgsqlBatch(connection)
         {
-            BatchCommands = { new NpgsqlBatchCommand(LastIssuedSql), new NpgsqlBatchCommand(AppendsInFlightSql) },
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(LastIssuedSql),
+                new NpgsqlBatchCommand(AppendsInFlightSql),
+                new NpgsqlBatchCommand(CommittedRunSql) { Parameters = { new() { Value = tracker.Safe } } },
+            },
         };
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
@@ -118,8 +167,12 @@ internal sealed class FeedFrontier(NpgsqlDataSource dataSource, ProjectionEngine
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var inFlight = reader.GetFieldValue<string[]>(0);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var committedThrough = reader.GetInt64(0);
         await reader.DisposeAsync();
-        Publish(tracker.Observe(lastIssued, inFlight));
+        tracker.Observe(lastIssued, inFlight);
+        Publish(tracker.AdvanceThroughCommitted(committedThrough));
     }
 
     private void Publish(long newSafe)

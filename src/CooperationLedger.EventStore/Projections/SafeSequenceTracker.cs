@@ -55,5 +55,23 @@ internal sealed class SafeSequenceTracker
         return Safe;
     }
 
+    /// <summary>
+    /// Moves the mark over a run of committed sequences just above it: a visible event can no longer change, so such
+    /// a run needs no wait for appends still in flight (those hold higher sequences, or are waited for at the first
+    /// hole). This keeps one slow append from holding back the events below its own.
+    /// </summary>
+    /// <param name="committedThrough">The end of a run of committed sequences that starts at or below <see cref="Safe"/> + 1.</param>
+    public long AdvanceThroughCommitted(long committedThrough)
+    {
+        Safe = Math.Max(Safe, committedThrough);
+        var passed = candidates.FindLastIndex(candidate => candidate.LastIssued <= Safe);
+        if (passed >= 0)
+        {
+            candidates.RemoveRange(0, passed + 1);
+        }
+
+        return Safe;
+    }
+
     private sealed record Candidate(long LastIssued, HashSet<string> InFlight);
 }

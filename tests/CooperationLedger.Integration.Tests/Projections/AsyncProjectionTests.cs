@@ -53,6 +53,21 @@ public sealed class AsyncProjectionTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task With_notifications_on_an_append_wakes_the_daemon_long_before_its_next_poll()
+    {
+        await using var database = await LedgerDatabase.CreateAsync(server);
+        var options = ProjectionHost.FastOptions with { NotifyOnAppend = true, FeedPollInterval = TimeSpan.FromSeconds(30), InFlightPollInterval = TimeSpan.FromSeconds(30) };
+        await using var host = new ProjectionHost(database, [new VisitCountProjection(Name, ProjectionMode.Async)], options);
+        host.StartDaemon();
+        await host.WaitUntilLeadingAsync(Name, TimeSpan.FromSeconds(5));
+        await Task.Delay(300, Cancellation);
+
+        var appended = await host.Engine.AppendWithInlineProjectionsAsync(Guid.CreateVersion7(), PartnershipStream, ExpectedVersion.NoStream, [Visit(attendees: 3)], Recorder, Cancellation);
+
+        await host.Engine.WaitForNonStaleAsync(Name, appended.LastSequence, TimeSpan.FromSeconds(2), Cancellation);
+    }
+
+    [Fact]
     public async Task Status_reports_mode_position_lag_and_state_for_every_projection()
     {
         await using var database = await LedgerDatabase.CreateAsync(server);

@@ -42,6 +42,33 @@ public sealed class GapSafetyTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task An_append_left_open_holds_back_only_the_events_above_its_own_sequence()
+    {
+        await using var database = await LedgerDatabase.CreateAsync(server);
+        await using var host = await StartAsync(database);
+        // The slow append is seen in flight from before the first one draws its sequences, so every candidate mark
+        // the daemon takes meanwhile includes it: only the run of committed sequences can let the first one through.
+        await using var slowConnection = await database.DataSource.OpenConnectionAsync(Cancellation);
+        await using var slow = await slowConnection.BeginTransactionAsync(Cancellation);
+        await ScalarAsync<object>(slowConnection, slow, $"select pg_advisory_xact_lock_shared({LedgerAdvisoryLocks.Append})");
+        await Task.Delay(50, Cancellation);
+        await using var firstConnection = await database.DataSource.OpenConnectionAsync(Cancellation);
+        await using var first = await firstConnection.BeginTransactionAsync(Cancellation);
+        var lower = await host.Store.AppendAsync(first, Guid.CreateVersion7(), PartnershipStream, ExpectedVersion.NoStream, Visits(2), Recorder, Cancellation);
+        var higher = await host.Store.AppendAsync(slow, Guid.CreateVersion7(), PartnershipStream, ExpectedVersion.NoStream, Visits(1), Recorder, Cancellation);
+        Assert.True(higher.FirstSequence > lower.LastSequence);
+
+        await first.CommitAsync(Cancellation);
+
+        await host.Engine.WaitForNonStaleAsync(Name, lower.LastSequence, TimeSpan.FromSeconds(1), Cancellation);
+        await Task.Delay(200, Cancellation);
+        Assert.True((await host.Engine.GetStatusAsync(Name, Cancellation)).Position < higher.FirstSequence);
+        await slow.CommitAsync(Cancellation);
+        await host.Engine.WaitForNonStaleAsync(Name, higher.LastSequence, TimeSpan.FromSeconds(1), Cancellation);
+        Assert.Equal(await VisitCounts.CommittedVisitSequencesAsync(host), await VisitCounts.AppliedSequencesAsync(host, Name));
+    }
+
+    [Fact]
     public async Task A_hole_left_by_a_rolled_back_append_is_passed_within_a_second()
     {
         await using var database = await LedgerDatabase.CreateAsync(server);
