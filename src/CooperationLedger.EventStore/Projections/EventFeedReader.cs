@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CooperationLedger.EventStore.Serialization;
 using Npgsql;
 using NpgsqlTypes;
