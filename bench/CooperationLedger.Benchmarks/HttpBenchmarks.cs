@@ -27,7 +27,7 @@ internal static class HttpBenchmarks
         var warmup = TimeSpan.FromSeconds(Math.Max(1, seconds / 5));
 
         await using var server = await BenchServer.StartAsync(durable: args.Contains("--durable"));
-        await using var service = await ServiceProcess.StartAsync(server.ConnectionString);
+        await using var service = await ServiceProcess.StartLedgerAsync(server.ConnectionString);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
         {
             BaseAddress = service.BaseAddress,
@@ -40,6 +40,8 @@ internal static class HttpBenchmarks
         var visitJson = JsonSerializer.Serialize(BenchEvents.SampleVisit(), BenchJsonContext.Default.BenchVisit);
         var baseline = await RawInsertBaseline.CreateAsync(server, visitJson);
         var raw = await Throughput.MeasureAsync(Clients, warmup, duration, baseline.InsertAsync);
+
+        var floor = await MeasureFloorAsync(server, visitJson, warmup, duration);
 
         var partnerships = await OpenPartnershipsAsync(http, Clients * PartnershipsPerClient);
         var appendBody = $$$"""{"type":"visit-held","occurredAt":"2024-04-01","data":{{{visitJson}}},"source":{"kind":"news-article","title":"Deepening the Cooperation of Sci-Tech Innovative Talents Cultivation","publishedOn":"2024-04-09"}}""";
@@ -59,6 +61,7 @@ internal static class HttpBenchmarks
         Console.WriteLine("| measurement | clients | per second | vs raw INSERT |");
         Console.WriteLine("| --- | ---: | ---: | ---: |");
         Console.WriteLine($"| raw single-row INSERT (Npgsql) | {Clients} | {raw:N0} | 1.00× |");
+        Console.WriteLine($"| floor: an HTTP endpoint that does only that INSERT | {Clients} | {floor:N0} | {floor / raw:0.00}× |");
         Console.WriteLine($"| POST /api/partnerships/{{id}}/events, 1 event | {Clients} | {appends:N0} | {appends / raw:0.00}× |");
 
         var stored = partnerships.Concat(await OpenPartnershipsAsync(http, storedPartnerships - partnerships.Count)).ToArray();
@@ -71,6 +74,27 @@ internal static class HttpBenchmarks
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// What any HTTP append costs on this machine: the same clients posting the same body to an endpoint, in its own
+    /// process, that parses it and does the raw INSERT and nothing else.
+    /// </summary>
+    private static async Task<double> MeasureFloorAsync(BenchServer server, string visitJson, TimeSpan warmup, TimeSpan duration)
+    {
+        await using var floorServer = await ServiceProcess.StartFloorAsync(server.ConnectionString);
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = floorServer.BaseAddress,
+        };
+        var body = $$"""{"type":"visit-held","occurredAt":"2024-04-01","data":{{visitJson}}}""";
+        return await Throughput.MeasureAsync(Clients, warmup, duration, async client =>
+        {
+            using var response = await http.PostAsync($"/floor/{client}", Json(body));
+            return response.StatusCode == HttpStatusCode.Created
+                ? 1
+                : throw new InvalidOperationException($"the floor endpoint answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        });
     }
 
     private static async Task<List<Guid>> OpenPartnershipsAsync(HttpClient http, int count)
@@ -139,7 +163,7 @@ internal static class HttpBenchmarks
 
         public Uri BaseAddress { get; }
 
-        public static async Task<ServiceProcess> StartAsync(string connectionString)
+        public static async Task<ServiceProcess> StartLedgerAsync(string connectionString)
         {
             var repository = FindRepositoryRoot();
             var output = Path.Combine(Path.GetTempPath(), $"ledger-bench-api-{Guid.NewGuid():N}");
@@ -154,21 +178,41 @@ internal static class HttpBenchmarks
                 throw new InvalidOperationException($"building the service in Release failed:\n{buildOutput}");
             }
 
-            var port = FreePort();
-            var start = new ProcessStartInfo("dotnet", [Path.Combine(output, "CooperationLedger.Api.dll"), "--urls", $"http://127.0.0.1:{port}"])
+            return await StartAsync(Path.Combine(output, "CooperationLedger.Api.dll"), [], "/health/ready", new Dictionary<string, string>
             {
-                WorkingDirectory = output,
+                ["ConnectionStrings__Ledger"] = connectionString,
+                ["Ledger__SampleData"] = "false",
+                ["Ledger__ApiKeys__0__Key"] = ApiKey,
+                ["Ledger__ApiKeys__0__Name"] = "bench",
+                ["Ledger__ApiKeys__0__Roles__0"] = "admin",
+                // The benchmark measures the ledger, not the rate limiter.
+                ["Ledger__RateLimit__PermitLimit"] = "1000000",
+                ["Logging__LogLevel__Default"] = "Warning",
+            });
+        }
+
+        /// <summary>This benchmark program itself, serving <see cref="HttpFloorServer"/> in its own process as the service does.</summary>
+        public static Task<ServiceProcess> StartFloorAsync(string connectionString) =>
+            StartAsync(typeof(HttpBenchmarks).Assembly.Location, [HttpFloorServer.Command], "/health", new Dictionary<string, string>
+            {
+                ["ConnectionStrings__Ledger"] = connectionString,
+                ["Logging__LogLevel__Default"] = "Warning",
+            });
+
+        private static async Task<ServiceProcess> StartAsync(string assembly, string[] arguments, string readinessPath, Dictionary<string, string> environment)
+        {
+            var port = FreePort();
+            var start = new ProcessStartInfo("dotnet", [assembly, .. arguments, "--urls", $"http://127.0.0.1:{port}"])
+            {
+                WorkingDirectory = Path.GetDirectoryName(assembly)!,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            start.Environment["ConnectionStrings__Ledger"] = connectionString;
-            start.Environment["Ledger__SampleData"] = "false";
-            start.Environment["Ledger__ApiKeys__0__Key"] = ApiKey;
-            start.Environment["Ledger__ApiKeys__0__Name"] = "bench";
-            start.Environment["Ledger__ApiKeys__0__Roles__0"] = "admin";
-            // The benchmark measures the ledger, not the rate limiter.
-            start.Environment["Ledger__RateLimit__PermitLimit"] = "1000000";
-            start.Environment["Logging__LogLevel__Default"] = "Warning";
+            foreach (var (name, value) in environment)
+            {
+                start.Environment[name] = value;
+            }
+
             var process = Process.Start(start)!;
             process.OutputDataReceived += (_, _) => { };
             process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(e.Data); } };
@@ -182,7 +226,7 @@ internal static class HttpBenchmarks
             {
                 try
                 {
-                    using var ready = await probe.GetAsync("/health/ready");
+                    using var ready = await probe.GetAsync(readinessPath);
                     if (ready.IsSuccessStatusCode)
                     {
                         return new ServiceProcess(process, baseAddress);
@@ -196,7 +240,7 @@ internal static class HttpBenchmarks
             }
 
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException("the service did not become ready within 60 s");
+            throw new TimeoutException($"{Path.GetFileName(assembly)} did not become ready within 60 s");
         }
 
         public async ValueTask DisposeAsync()

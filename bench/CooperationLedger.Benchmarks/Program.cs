@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "store" => await StoreBenchmarks.RunAsync(args[1..]),
     "projections" => await ProjectionBenchmarks.RunAsync(args[1..]),
     "http" => await HttpBenchmarks.RunAsync(args[1..]),
+    HttpFloorServer.Command => await HttpFloorServer.RunAsync(args[1..]),
     _ => Usage(),
 };
 

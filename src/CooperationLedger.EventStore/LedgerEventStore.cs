@@ -88,6 +88,25 @@ public sealed class LedgerEventStore(NpgsqlDataSource dataSource, EventTypeRegis
         return await ReadEventsAsync(command, cancellationToken);
     }
 
+    /// <summary>Every event of <paramref name="streamIds"/>, ordered by stream and version, in one round trip.</summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamsAsync(IReadOnlyCollection<Guid> streamIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(streamIds);
+        if (streamIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = dataSource.CreateCommand($"""
+            select {StoredEventRow.Columns}
+              from ledger.events
+             where stream_id = any($1)
+             order by stream_id, version
+            """);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = streamIds.ToArray() });
+        return await ReadEventsAsync(command, cancellationToken);
+    }
+
     /// <summary>
     /// A page of the global feed: up to <paramref name="limit"/> committed events with a sequence above
     /// <paramref name="afterSequence"/>, in sequence order. Sequences have holes (rolled-back appends); pass the last

@@ -88,7 +88,38 @@ internal sealed partial class PendingAppend
     public NpgsqlCommand CreateCommand(NpgsqlConnection connection, NpgsqlTransaction? transaction)
     {
         var command = new NpgsqlCommand(AppendSql, connection, transaction);
-        var parameters = command.Parameters;
+        AddParameters(command.Parameters);
+        return command;
+    }
+
+    public NpgsqlBatchCommand CreateBatchCommand()
+    {
+        var command = new NpgsqlBatchCommand(AppendSql);
+        AddParameters(command.Parameters);
+        return command;
+    }
+
+    /// <summary>
+    /// Reads back the events this append wrote, by their ids, in the same batch as the append: a failed append stops
+    /// the batch before it, and a duplicate (an earlier append's events have other ids) reads nothing.
+    /// </summary>
+    public NpgsqlBatchCommand CreateReadBackCommand() =>
+        new($"""
+            select {StoredEventRow.Columns}
+              from ledger.events
+             where stream_id = $1 and event_id = any($2)
+             order by version
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = streamId },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = eventIds },
+            },
+        };
+
+    private void AddParameters(NpgsqlParameterCollection parameters)
+    {
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = streamId });
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = streamType });
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)expectedVersion.Version ?? DBNull.Value });
@@ -106,7 +137,6 @@ internal sealed partial class PendingAppend
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)metadata.CorrelationId ?? DBNull.Value });
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)metadata.CausationId ?? DBNull.Value });
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)metadata.IdempotencyKey ?? DBNull.Value });
-        return command;
     }
 
     public async Task<AppendResult> ExecuteAsync(NpgsqlCommand command, CancellationToken cancellationToken)
@@ -115,21 +145,7 @@ internal sealed partial class PendingAppend
         {
             await command.PrepareAsync(cancellationToken);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var appended = new List<AppendedEvent>(eventIds.Length);
-            var wasDuplicate = false;
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                appended.Add(new AppendedEvent(
-                    EventId: reader.GetGuid(0),
-                    Sequence: reader.GetInt64(1),
-                    Version: reader.GetInt64(2),
-                    Hash: reader.GetFieldValue<byte[]>(3),
-                    RecordedAt: reader.GetFieldValue<DateTimeOffset>(4)));
-                wasDuplicate = reader.GetBoolean(5);
-            }
-
-            appended.Sort(static (left, right) => left.Version.CompareTo(right.Version));
-            return new AppendResult(streamId, wasDuplicate, appended);
+            return await ReadResultAsync(reader, cancellationToken);
         }
         catch (PostgresException exception) when (Translate(exception) is { } translated)
         {
@@ -137,7 +153,28 @@ internal sealed partial class PendingAppend
         }
     }
 
-    private Exception? Translate(PostgresException exception) => exception.SqlState switch
+    /// <summary>The result set of <see cref="CreateCommand"/> or <see cref="CreateBatchCommand"/>, where the reader stands on it.</summary>
+    public async Task<AppendResult> ReadResultAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var appended = new List<AppendedEvent>(eventIds.Length);
+        var wasDuplicate = false;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            appended.Add(new AppendedEvent(
+                EventId: reader.GetGuid(0),
+                Sequence: reader.GetInt64(1),
+                Version: reader.GetInt64(2),
+                Hash: reader.GetFieldValue<byte[]>(3),
+                RecordedAt: reader.GetFieldValue<DateTimeOffset>(4)));
+            wasDuplicate = reader.GetBoolean(5);
+        }
+
+        appended.Sort(static (left, right) => left.Version.CompareTo(right.Version));
+        return new AppendResult(streamId, wasDuplicate, appended);
+    }
+
+    /// <summary>The store's own exception for an append the database refused, or null for any other failure.</summary>
+    public Exception? Translate(PostgresException exception) => exception.SqlState switch
     {
         LedgerSqlStates.VersionConflict => new ConcurrencyException(streamId, expectedVersion.Version ?? 0, ParseActualVersion(exception.MessageText), exception),
         LedgerSqlStates.StreamAlreadyExists => new StreamAlreadyExistsException(streamId, exception),

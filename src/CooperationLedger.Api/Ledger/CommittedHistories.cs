@@ -4,11 +4,10 @@ using CooperationLedger.Domain;
 namespace CooperationLedger.Api.Ledger;
 
 /// <summary>
-/// The latest committed history of each partnership this process has read or written, so that deciding an append,
-/// and projecting it inline, need not read back what the process has just seen. The ledger is append-only, so the
-/// entries up to a version never change: a remembered history is exact at its version, and whoever uses it says
-/// which version it needs (an append is guarded by its expected version; a projection asks for the version just
-/// before the events it applies). Only histories known to be committed are remembered.
+/// The latest committed history of each partnership this process has read or written, so that deciding an append
+/// need not read back what the process has just seen. The ledger is append-only, so the entries up to a version
+/// never change: a remembered history is exact at its version, and an append decided on it is guarded by that
+/// version. Only histories known to be committed are remembered.
 /// </summary>
 public sealed class CommittedHistories
 {
@@ -19,12 +18,6 @@ public sealed class CommittedHistories
 
     /// <summary>The newest history remembered, which another process may have moved past.</summary>
     public IReadOnlyList<RecordedEntry>? Latest(Guid partnershipId) => latest.GetValueOrDefault(partnershipId);
-
-    /// <summary>The history exactly up to <paramref name="version"/>, or null when that is not the one remembered.</summary>
-    public IReadOnlyList<RecordedEntry>? AtVersion(Guid partnershipId, long version) =>
-        version == 0 ? []
-        : latest.TryGetValue(partnershipId, out var history) && history.Count == version && history[^1].Version == version ? history
-        : null;
 
     /// <param name="history">Every entry of the partnership up to its last, in version order, all committed.</param>
     public void Remember(Guid partnershipId, IReadOnlyList<RecordedEntry> history)

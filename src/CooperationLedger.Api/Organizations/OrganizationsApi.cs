@@ -55,14 +55,18 @@ public static class OrganizationsApi
         }
 
         var table = await engine.ActiveTableAsync(OrganizationsProjection.ProjectionName, OrganizationsProjection.TableBaseName, cancellationToken);
-        await using var command = dataSource.CreateCommand($"select id, history from {table} order by id");
+        await using var command = dataSource.CreateCommand($"select partnership_id, entry from {table} order by partnership_id, version");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var partnerships = new List<PartnershipStream>();
+        var entries = new List<(Guid PartnershipId, RecordedEntry Entry)>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            partnerships.Add(new PartnershipStream(reader.GetGuid(0), HistoryDocument.Read(reader.GetString(1))));
+            entries.Add((reader.GetGuid(0), EntryDocument.Read(reader.GetString(1))));
         }
 
+        var partnerships = entries
+            .GroupBy(pair => pair.PartnershipId)
+            .Select(partnership => new PartnershipStream(partnership.Key, [.. partnership.Select(pair => pair.Entry)]))
+            .ToList();
         return TypedResults.Ok(OrganizationDirectory.Create(options.Value.HomeInstitution.ToDomain(), partnerships));
     }
 }

@@ -1,5 +1,6 @@
 using CooperationLedger.Api.Ledger;
 using CooperationLedger.Domain;
+using CooperationLedger.EventStore;
 using CooperationLedger.EventStore.Projections;
 using Npgsql;
 using NpgsqlTypes;
@@ -19,7 +20,7 @@ public sealed record PartnershipFilter(
 public sealed record SummaryPage(IReadOnlyList<PartnershipSummary> Items, int Total);
 
 /// <summary>Reads the <c>partnership-summaries</c> read model as of today, bringing rows whose day has come up to date first.</summary>
-public sealed class PartnershipSummaries(NpgsqlDataSource dataSource, ProjectionEngine engine, TimeProvider clock)
+public sealed class PartnershipSummaries(NpgsqlDataSource dataSource, LedgerEventStore store, ProjectionEngine engine, TimeProvider clock)
 {
     private Task<string> TableAsync(CancellationToken cancellationToken) =>
         engine.ActiveTableAsync(PartnershipSummariesProjection.ProjectionName, PartnershipSummariesProjection.TableBaseName, cancellationToken);
@@ -29,14 +30,14 @@ public sealed class PartnershipSummaries(NpgsqlDataSource dataSource, Projection
         var today = clock.Today();
         var table = await TableAsync(cancellationToken);
         await using var command = dataSource.CreateCommand($"""
-            select summary, case when computed_on > $2 or stage_valid_until <= $2 then history end
+            select summary, coalesce(computed_on > $2 or stage_valid_until <= $2, false)
               from {table}
              where id = $1
             """);
         command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = partnershipId });
         command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Date, Value = today });
         string summaryJson;
-        string? staleHistory;
+        bool isStale;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken))
@@ -45,16 +46,15 @@ public sealed class PartnershipSummaries(NpgsqlDataSource dataSource, Projection
             }
 
             summaryJson = reader.GetString(0);
-            staleHistory = reader.IsDBNull(1) ? null : reader.GetString(1);
+            isStale = reader.GetBoolean(1);
         }
 
-        if (staleHistory is null)
+        if (!isStale)
         {
             return SummaryRow.AsOf(SummaryRow.ReadSummary(summaryJson), today);
         }
 
-        var row = SummaryRow.Compute(partnershipId, HistoryDocument.Read(staleHistory), today);
-        await SaveRefreshedAsync(table, [row], cancellationToken);
+        var row = (await RefreshAsync(table, [partnershipId], today, cancellationToken))[0];
         return SummaryRow.ReadSummary(row.SummaryJson);
     }
 
@@ -113,19 +113,30 @@ public sealed class PartnershipSummaries(NpgsqlDataSource dataSource, Projection
     private async Task RefreshStaleRowsAsync(string table, DateOnly today, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
-            select id, history from {table} where computed_on > $1 or stage_valid_until <= $1
+            select id from {table} where computed_on > $1 or stage_valid_until <= $1
             """);
         command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Date, Value = today });
-        var refreshed = new List<SummaryRow>();
+        var stale = new List<Guid>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                refreshed.Add(SummaryRow.Compute(reader.GetGuid(0), HistoryDocument.Read(reader.GetString(1)), today));
+                stale.Add(reader.GetGuid(0));
             }
         }
 
+        await RefreshAsync(table, stale, today, cancellationToken);
+    }
+
+    /// <summary>Folds the partnerships again from their events as of <paramref name="today"/> and saves the rows.</summary>
+    private async Task<IReadOnlyList<SummaryRow>> RefreshAsync(string table, IReadOnlyCollection<Guid> partnershipIds, DateOnly today, CancellationToken cancellationToken)
+    {
+        var streams = await store.ReadStreamsAsync(partnershipIds, cancellationToken);
+        List<SummaryRow> refreshed = [.. streams
+            .GroupBy(recorded => recorded.StreamId)
+            .Select(stream => SummaryRow.Compute(stream.Key, LedgerEntries.ToEntries(stream), today))];
         await SaveRefreshedAsync(table, refreshed, cancellationToken);
+        return refreshed;
     }
 
     private async Task SaveRefreshedAsync(string table, IReadOnlyList<SummaryRow> rows, CancellationToken cancellationToken)

@@ -1,25 +1,29 @@
 using CooperationLedger.Api.Ledger;
 using CooperationLedger.EventStore;
 using CooperationLedger.EventStore.Projections;
-using Npgsql;
 
 namespace CooperationLedger.Api.Partnerships;
 
 /// <summary>
 /// The summaries behind <c>GET /api/partnerships</c>, updated in the append's own transaction so that a client reads
-/// its own writes. Each row keeps the partnership's history beside the summary, because a late-recorded entry or a
-/// correction changes the fold from the middle.
+/// its own writes. An entry recorded in occurred order moves the partnership's fold one step; a late-recorded entry
+/// or a correction changes the fold from the middle, so the partnership is folded again from its events.
 /// </summary>
-public sealed class PartnershipSummariesProjection(TimeProvider clock, CommittedHistories committed) : IProjection
+public sealed class PartnershipSummariesProjection(TimeProvider clock) : IProjection
 {
     public const string ProjectionName = "partnership-summaries";
     public const string TableBaseName = "summaries";
+
+    private readonly PartnershipFolds folds = new();
 
     public string Name => ProjectionName;
 
     public ProjectionMode Mode => ProjectionMode.Inline;
 
     public PoisonEventPolicy OnPoisonEvent => PoisonEventPolicy.Stop;
+
+    /// <summary>2: rows no longer keep the partnership's history beside the summary.</summary>
+    public int Version => 2;
 
     public async Task CreateStorageAsync(ProjectionContext context, CancellationToken cancellationToken)
     {
@@ -37,8 +41,7 @@ public sealed class PartnershipSummariesProjection(TimeProvider clock, Committed
                 next_expiry date,
                 computed_on date not null,
                 stage_valid_until date,
-                summary jsonb not null,
-                history jsonb not null
+                summary jsonb not null
             );
             create index on {table} (stage_valid_until);
             create index on {table} (computed_on);
@@ -50,20 +53,14 @@ public sealed class PartnershipSummariesProjection(TimeProvider clock, Committed
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var table = context.TableName(TableBaseName);
-        var changed = await StreamHistories.MergeAsync(context, table, events, keep: _ => true, committed, cancellationToken);
+        var changed = await folds.AdvanceAsync(context, events, cancellationToken);
         if (changed.Count == 0)
         {
             return;
         }
 
         var today = clock.Today();
-        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction);
-        foreach (var history in changed)
-        {
-            batch.BatchCommands.Add(SummaryRows.Upsert(table, SummaryRow.Compute(history.PartnershipId, history.Entries, today)));
-        }
-
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await using var command = SummaryRows.Upsert(context.Connection, context.Transaction, context.TableName(TableBaseName), [.. changed.Select(fold => SummaryRow.Compute(fold, today))]);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

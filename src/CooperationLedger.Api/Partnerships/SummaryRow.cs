@@ -20,16 +20,27 @@ public sealed record SummaryRow(
     DateOnly? NextExpiry,
     DateOnly ComputedOn,
     DateOnly? StageValidUntil,
-    string SummaryJson,
-    string HistoryJson)
+    string SummaryJson)
 {
+    /// <param name="history">Every entry of the partnership, in version order.</param>
     public static SummaryRow Compute(Guid id, IReadOnlyList<RecordedEntry> history, DateOnly today)
     {
-        var state = PartnershipState.From(history);
-        var summary = PartnershipSummary.Create(id, state, today);
+        ArgumentNullException.ThrowIfNull(history);
+        return Compute(id, PartnershipState.From(history), history[^1].Version, today);
+    }
+
+    public static SummaryRow Compute(PartnershipFold fold, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(fold);
+        return Compute(fold.PartnershipId, fold.State, fold.Version, today);
+    }
+
+    private static SummaryRow Compute(Guid id, PartnershipState state, long version, DateOnly today)
+    {
+        var summary = PartnershipSummary.Create(id, state, today) with { Version = version };
         return new SummaryRow(
             id,
-            state.Version,
+            version,
             summary.Title,
             StableNames.Of(summary.Stage),
             [.. state.Partners.Select(partner => StableNames.Of(partner.Kind)).Distinct()],
@@ -38,8 +49,7 @@ public sealed record SummaryRow(
             summary.NextExpiry,
             today,
             NextStatusChangeAfter(state, today),
-            JsonSerializer.Serialize(summary, ReadModelJsonContext.Default.PartnershipSummary),
-            HistoryDocument.Write(history));
+            JsonSerializer.Serialize(summary, ReadModelJsonContext.Default.PartnershipSummary));
     }
 
     /// <summary>The stored summary brought to <paramref name="today"/>, a day before <see cref="StageValidUntil"/>.</summary>

@@ -6,20 +6,38 @@ namespace CooperationLedger.Api.Partnerships;
 /// <summary>The statements that write <see cref="SummaryRow"/>s, shared by the projection and the readers that bring stale rows up to date.</summary>
 internal static class SummaryRows
 {
-    public static NpgsqlBatchCommand Upsert(string table, SummaryRow row)
+    /// <summary>Writes <paramref name="rows"/> in one statement, whatever their number.</summary>
+    public static NpgsqlCommand Upsert(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, IReadOnlyList<SummaryRow> rows)
     {
-        var command = new NpgsqlBatchCommand($"""
+        // unnest cannot hand out one array per row, so each row's partner kinds travel as one comma-joined string.
+        var command = new NpgsqlCommand($"""
             insert into {table} (id, version, title, stage, partner_kinds, search_text, last_activity_on, next_expiry,
-                                 computed_on, stage_valid_until, summary, history)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                 computed_on, stage_valid_until, summary)
+            select id, version, title, stage, string_to_array(partner_kinds, ','), search_text, last_activity_on, next_expiry,
+                   computed_on, stage_valid_until, summary
+              from unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::date[], $8::date[],
+                          $9::date[], $10::date[], $11::jsonb[])
+                   as row (id, version, title, stage, partner_kinds, search_text, last_activity_on, next_expiry,
+                           computed_on, stage_valid_until, summary)
             on conflict (id) do update
                set version = excluded.version, title = excluded.title, stage = excluded.stage,
                    partner_kinds = excluded.partner_kinds, search_text = excluded.search_text,
                    last_activity_on = excluded.last_activity_on, next_expiry = excluded.next_expiry,
                    computed_on = excluded.computed_on, stage_valid_until = excluded.stage_valid_until,
-                   summary = excluded.summary, history = excluded.history
-            """);
-        AddColumns(command.Parameters, row);
+                   summary = excluded.summary
+            """, connection, transaction);
+        var parameters = command.Parameters;
+        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = rows.Select(row => row.Id).ToArray() });
+        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = rows.Select(row => row.Version).ToArray() });
+        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(row => row.Title).ToArray() });
+        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(row => row.Stage).ToArray() });
+        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(row => string.Join(',', row.PartnerKinds)).ToArray() });
+        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(row => row.SearchText).ToArray() });
+        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date, Value = rows.Select(row => row.LastActivityOn).ToArray() });
+        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date, Value = rows.Select(row => row.NextExpiry).ToArray() });
+        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date, Value = rows.Select(row => row.ComputedOn).ToArray() });
+        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date, Value = rows.Select(row => row.StageValidUntil).ToArray() });
+        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = rows.Select(row => row.SummaryJson).ToArray() });
         return command;
     }
 
@@ -39,21 +57,5 @@ internal static class SummaryRows
         command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Date, Value = (object?)row.StageValidUntil ?? DBNull.Value });
         command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = row.SummaryJson });
         return command;
-    }
-
-    private static void AddColumns(NpgsqlParameterCollection parameters, SummaryRow row)
-    {
-        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = row.Id });
-        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = row.Version });
-        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = row.Title });
-        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = row.Stage });
-        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = row.PartnerKinds });
-        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = row.SearchText });
-        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Date, Value = (object?)row.LastActivityOn ?? DBNull.Value });
-        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Date, Value = (object?)row.NextExpiry ?? DBNull.Value });
-        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Date, Value = row.ComputedOn });
-        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Date, Value = (object?)row.StageValidUntil ?? DBNull.Value });
-        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = row.SummaryJson });
-        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = row.HistoryJson });
     }
 }

@@ -1,8 +1,6 @@
 using CooperationLedger.Api.Ledger;
-using CooperationLedger.Api.Partnerships;
 using CooperationLedger.Domain;
 using CooperationLedger.EventStore;
-using CooperationLedger.EventStore.Projections;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -14,7 +12,7 @@ namespace CooperationLedger.Api.Timelines;
 public sealed record FeedFilter(DateOnly? From, DateOnly? To, string? Type, string? RecordedBy, long After, int Limit);
 
 /// <summary>Timelines read from the events table: one partnership's in version order, or the whole ledger's feed in sequence order.</summary>
-public sealed class TimelineReader(LedgerEventStore store, NpgsqlDataSource dataSource, ProjectionEngine engine)
+public sealed class TimelineReader(LedgerEventStore store, NpgsqlDataSource dataSource)
 {
     /// <summary>Null when the partnership has no entries.</summary>
     public async Task<IReadOnlyList<TimelineItem>?> ForPartnershipAsync(Guid partnershipId, CancellationToken cancellationToken)
@@ -32,7 +30,7 @@ public sealed class TimelineReader(LedgerEventStore store, NpgsqlDataSource data
 
     /// <summary>
     /// A page of the feed. The filters run in SQL; each entry is then described within its partnership's history,
-    /// taken from the summaries read model (one query for the page) or, for a partnership it lacks, from the stream.
+    /// read for all the page's partnerships in one query.
     /// </summary>
     public async Task<TimelinePage> FeedAsync(FeedFilter filter, CancellationToken cancellationToken)
     {
@@ -42,13 +40,7 @@ public sealed class TimelineReader(LedgerEventStore store, NpgsqlDataSource data
         var items = new List<TimelineItem>(rows.Count);
         foreach (var row in rows)
         {
-            var described = histories[row.PartnershipId];
-            if (!described.TryGetValue(row.EventId, out var entry))
-            {
-                described = histories[row.PartnershipId] = await DescribeFromStreamAsync(row.PartnershipId, cancellationToken);
-                entry = described[row.EventId];
-            }
-
+            var entry = histories[row.PartnershipId][row.EventId];
             items.Add(TimelineItem.Create(row.PartnershipId, entry.Entry, entry.Described, row.DataJson, row.Hash, row.PrevHash));
         }
 
@@ -87,28 +79,11 @@ public sealed class TimelineReader(LedgerEventStore store, NpgsqlDataSource data
         return rows;
     }
 
-    private async Task<Dictionary<Guid, Dictionary<Guid, DescribedEntry>>> HistoriesAsync(Guid[] partnershipIds, CancellationToken cancellationToken)
-    {
-        var histories = partnershipIds.ToDictionary(id => id, _ => new Dictionary<Guid, DescribedEntry>());
-        if (partnershipIds.Length == 0)
-        {
-            return histories;
-        }
-
-        var table = await engine.ActiveTableAsync(PartnershipSummariesProjection.ProjectionName, PartnershipSummariesProjection.TableBaseName, cancellationToken);
-        await using var command = dataSource.CreateCommand($"select id, history from {table} where id = any($1)");
-        command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = partnershipIds });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            histories[reader.GetGuid(0)] = Describe(HistoryDocument.Read(reader.GetString(1)));
-        }
-
-        return histories;
-    }
-
-    private async Task<Dictionary<Guid, DescribedEntry>> DescribeFromStreamAsync(Guid partnershipId, CancellationToken cancellationToken) =>
-        Describe(LedgerEntries.ToEntries(await store.ReadStreamAsync(partnershipId, cancellationToken: cancellationToken)));
+    /// <summary>Histories read after the page, so each holds every entry of the page that belongs to it.</summary>
+    private async Task<Dictionary<Guid, Dictionary<Guid, DescribedEntry>>> HistoriesAsync(Guid[] partnershipIds, CancellationToken cancellationToken) =>
+        (await store.ReadStreamsAsync(partnershipIds, cancellationToken))
+            .GroupBy(recorded => recorded.StreamId)
+            .ToDictionary(stream => stream.Key, stream => Describe(LedgerEntries.ToEntries(stream)));
 
     private static Dictionary<Guid, DescribedEntry> Describe(IReadOnlyList<RecordedEntry> entries)
     {

@@ -46,10 +46,23 @@ internal static class CheckpointStore
         return await reader.ReadAsync(cancellationToken) ? ProjectionCheckpoint.Read(reader) : null;
     }
 
-    public static Task InsertAsync(ProjectionContext context, ProjectionMode mode, CancellationToken cancellationToken) =>
+    public static Task InsertAsync(ProjectionContext context, IProjection projection, CancellationToken cancellationToken) =>
         ExecuteAsync(context, """
-            insert into ledger.projection_checkpoints (name, mode, generation, position) values ($1, $2, $3, 0)
-            """, cancellationToken, context.ProjectionName, ProjectionCheckpoint.ModeName(mode), context.Generation);
+            insert into ledger.projection_checkpoints (name, mode, generation, position, version) values ($1, $2, $3, 0, $4)
+            """, cancellationToken, context.ProjectionName, ProjectionCheckpoint.ModeName(projection.Mode), context.Generation, projection.Version);
+
+    /// <summary>
+    /// Makes <paramref name="context"/>'s generation, whose tables are created in the same transaction, the one readers
+    /// use, empty and at position 0, for the projection's current mode and version; nothing of the old one remains.
+    /// </summary>
+    public static Task ReplaceGenerationAsync(ProjectionContext context, IProjection projection, CancellationToken cancellationToken) =>
+        ExecuteAsync(context, """
+            update ledger.projection_checkpoints
+               set mode = $2, version = $3, generation = $4, position = 0, state = 'running', last_error = null, last_error_at = null,
+                   rebuild_generation = null, rebuild_position = null, rebuild_events_done = null, rebuild_started = null,
+                   retired_generation = null, retired_at = null, updated = clock_timestamp()
+             where name = $1
+            """, cancellationToken, context.ProjectionName, ProjectionCheckpoint.ModeName(projection.Mode), projection.Version, context.Generation);
 
     public static Task ChangeModeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, ProjectionMode mode, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, transaction, """

@@ -53,22 +53,6 @@ internal sealed class EventFeedReader(NpgsqlDataSource dataSource, EventTypeRegi
         return await ReadAsync(command, cancellationToken);
     }
 
-    /// <summary>
-    /// The events at exactly these sequences, as <paramref name="transaction"/> sees them. An append's sequences are
-    /// not a range: concurrent appends draw from the sequence in turns, so others' events may lie between them.
-    /// </summary>
-    public async Task<IReadOnlyList<RecordedEvent>> ReadInTransactionAsync(NpgsqlTransaction transaction, long[] sequences, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand($"""
-            select {StoredEventRow.Columns}
-              from ledger.events
-             where sequence = any($1)
-             order by sequence
-            """, transaction.Connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = sequences });
-        return await ReadAsync(command, cancellationToken);
-    }
-
     /// <summary>The events of <paramref name="streamIds"/> with sequence ≤ <paramref name="throughSequence"/>, by stream and version.</summary>
     public async Task<IReadOnlyList<RecordedEvent>> ReadStreamsInTransactionAsync(NpgsqlTransaction transaction, IReadOnlyCollection<Guid> streamIds, long throughSequence, CancellationToken cancellationToken)
     {

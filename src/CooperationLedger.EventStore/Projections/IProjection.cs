@@ -10,6 +10,12 @@ public interface IProjection
 
     PoisonEventPolicy OnPoisonEvent { get; }
 
+    /// <summary>
+    /// The version of the read model's tables and meaning. Raise it when they change: on start the engine then drops
+    /// the tables stored under the old version and fills new ones from the first event.
+    /// </summary>
+    int Version => 1;
+
     /// <summary>Creates the tables of one generation (rebuilds write a fresh generation, then swap).</summary>
     Task CreateStorageAsync(ProjectionContext context, CancellationToken cancellationToken);
 

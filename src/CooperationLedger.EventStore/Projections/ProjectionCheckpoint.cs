@@ -10,7 +10,8 @@ internal sealed record ProjectionCheckpoint(
     string? LastError,
     RebuildCheckpoint? Rebuild,
     long? RetiredGeneration,
-    DateTimeOffset? RetiredAt)
+    DateTimeOffset? RetiredAt,
+    int Version)
 {
     public const string Running = "running";
     public const string Stopped = "stopped";
@@ -19,7 +20,7 @@ internal sealed record ProjectionCheckpoint(
     public const string Columns = """
         name, mode, generation, position, state, last_error,
         rebuild_generation, rebuild_position, rebuild_events_done, rebuild_started,
-        retired_generation, retired_at
+        retired_generation, retired_at, version
         """;
 
     public static ProjectionCheckpoint Read(Npgsql.NpgsqlDataReader reader) => new(
@@ -33,7 +34,8 @@ internal sealed record ProjectionCheckpoint(
             ? null
             : new RebuildCheckpoint(reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetFieldValue<DateTimeOffset>(9)),
         RetiredGeneration: reader.IsDBNull(10) ? null : reader.GetInt64(10),
-        RetiredAt: reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11));
+        RetiredAt: reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
+        Version: reader.GetInt32(12));
 
     public static string ModeName(ProjectionMode mode) => mode switch
     {

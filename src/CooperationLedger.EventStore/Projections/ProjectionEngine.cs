@@ -103,17 +103,13 @@ public sealed class ProjectionEngine
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var generations = await HoldInlineGenerationsAsync(connection, transaction, cancellationToken);
-        var result = await store.AppendAsync(transaction, streamId, streamType, expectedVersion, events, metadata, cancellationToken);
+        var (result, generations, appended) = await AppendHoldingInlineGenerationsAsync(
+            transaction, PendingAppend.Prepare(store.Registry, streamId, streamType, expectedVersion, events, metadata), cancellationToken);
         if (!result.WasDuplicate)
         {
-            if (inlineProjections.Count > 0)
+            foreach (var projection in inlineProjections)
             {
-                var appended = await feed.ReadInTransactionAsync(transaction, [.. result.Events.Select(appended => appended.Sequence)], cancellationToken);
-                foreach (var projection in inlineProjections)
-                {
-                    await projection.ApplyAsync(new ProjectionContext(projection.Name, generations[projection.Name], connection, transaction, feed), appended, cancellationToken);
-                }
+                await projection.ApplyAsync(new ProjectionContext(projection.Name, generations[projection.Name], connection, transaction, feed), appended, cancellationToken);
             }
 
             if (options.NotifyOnAppend)
@@ -300,36 +296,63 @@ public sealed class ProjectionEngine
     }
 
     /// <summary>
-    /// Takes the inline lock of every inline projection in shared mode, then reads their generations: a rebuild swaps
-    /// under the exclusive lock, so the generations read here stay current until this transaction ends.
+    /// In one round trip: takes the inline lock of every inline projection in shared mode and reads their generations
+    /// (a rebuild swaps under the exclusive lock, so they stay current until this transaction ends), appends, and reads
+    /// the appended events back for the inline projections.
     /// </summary>
-    private async Task<Dictionary<string, long>> HoldInlineGenerationsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private async Task<(AppendResult Result, Dictionary<string, long> Generations, IReadOnlyList<RecordedEvent> Appended)> AppendHoldingInlineGenerationsAsync(
+        NpgsqlTransaction transaction, PendingAppend append, CancellationToken cancellationToken)
     {
         var generations = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (inlineProjections.Count == 0)
+        var appended = new List<RecordedEvent>();
+        var projects = inlineProjections.Count > 0;
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
+        if (projects)
         {
-            return generations;
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_advisory_xact_lock_shared(key) from unnest($1::bigint[]) as keys(key)") { Parameters = { new() { Value = inlineLockKeys } } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("select name, generation from ledger.projection_checkpoints where name = any($1)") { Parameters = { new() { Value = inlineNames } } });
         }
 
-        await using var batch = new NpgsqlBatch(connection, transaction)
+        batch.BatchCommands.Add(append.CreateBatchCommand());
+        if (projects)
         {
-            BatchCommands =
+            batch.BatchCommands.Add(append.CreateReadBackCommand());
+        }
+
+        try
+        {
+            await batch.PrepareAsync(cancellationToken);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            if (projects)
             {
-                new NpgsqlBatchCommand("select pg_advisory_xact_lock_shared(key) from unnest($1::bigint[]) as keys(key)") { Parameters = { new() { Value = inlineLockKeys } } },
-                new NpgsqlBatchCommand("select name, generation from ledger.projection_checkpoints where name = any($1)") { Parameters = { new() { Value = inlineNames } } },
-            },
-        };
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            generations[reader.GetString(0)] = reader.GetInt64(1);
-        }
+                await reader.NextResultAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    generations[reader.GetString(0)] = reader.GetInt64(1);
+                }
 
-        var missing = inlineNames.FirstOrDefault(name => !generations.ContainsKey(name));
-        return missing is null
-            ? generations
-            : throw new InvalidOperationException($"Inline projection '{missing}' has no storage yet; call EnsureStorageAsync first.");
+                await reader.NextResultAsync(cancellationToken);
+            }
+
+            var result = await append.ReadResultAsync(reader, cancellationToken);
+            if (projects)
+            {
+                await reader.NextResultAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    appended.Add(StoredEventRow.Read(reader).ToRecordedEvent(store.Registry));
+                }
+            }
+
+            var missing = inlineNames.FirstOrDefault(name => !generations.ContainsKey(name));
+            return missing is null
+                ? (result, generations, appended)
+                : throw new InvalidOperationException($"Inline projection '{missing}' has no storage yet; call EnsureStorageAsync first.");
+        }
+        catch (PostgresException exception) when (append.Translate(exception) is { } translated)
+        {
+            throw translated;
+        }
     }
 
     private async Task SetStateAsync(string name, string state, CancellationToken cancellationToken)

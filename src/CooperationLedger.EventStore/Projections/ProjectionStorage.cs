@@ -7,7 +7,8 @@ internal static class ProjectionStorage
 {
     /// <summary>
     /// In one transaction under the setup lock: a checkpoint row and generation 0 for each projection that has none;
-    /// a rebuild for a new inline projection on a ledger with history, and for a projection whose mode changed.
+    /// a rebuild for a new inline projection on a ledger with history, and for a projection whose mode changed; fresh
+    /// tables for a projection whose version changed.
     /// </summary>
     public static async Task EnsureAsync(NpgsqlDataSource dataSource, IReadOnlyList<IProjection> projections, CancellationToken cancellationToken)
     {
@@ -21,7 +22,7 @@ internal static class ProjectionStorage
             if (!existing.TryGetValue(projection.Name, out var checkpoint))
             {
                 var context = new ProjectionContext(projection.Name, 0, connection, transaction);
-                await CheckpointStore.InsertAsync(context, projection.Mode, cancellationToken);
+                await CheckpointStore.InsertAsync(context, projection, cancellationToken);
                 if (projection.Mode != ProjectionMode.Live)
                 {
                     await CreateGenerationAsync(context, projection, cancellationToken);
@@ -31,6 +32,10 @@ internal static class ProjectionStorage
                 {
                     await RequestRebuildAsync(connection, transaction, projection, activeGeneration: 0, cancellationToken);
                 }
+            }
+            else if (checkpoint.Version != projection.Version)
+            {
+                await ReplaceAsync(connection, transaction, checkpoint, projection, ledgerHasEvents, cancellationToken);
             }
             else if (checkpoint.Mode != projection.Mode)
             {
@@ -56,6 +61,36 @@ internal static class ProjectionStorage
         var context = new ProjectionContext(projection.Name, activeGeneration + 1, connection, transaction);
         await CreateGenerationAsync(context, projection, cancellationToken);
         await CheckpointStore.RequestRebuildAsync(context, cancellationToken);
+    }
+
+    /// <remarks>
+    /// Tables of another version cannot take this code's writes, so they go at once (a reader that still holds their
+    /// name gets an error, not a wrong answer). The new generation serves from the start: an async projection is
+    /// filled by its leader from position 0; an inline one takes appends at once and is filled by a rebuild beside it.
+    /// </remarks>
+    private static async Task ReplaceAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ProjectionCheckpoint stored, IProjection projection, bool ledgerHasEvents, CancellationToken cancellationToken)
+    {
+        long?[] oldGenerations = [stored.Generation, stored.Rebuild?.Generation, stored.RetiredGeneration];
+        foreach (var generation in oldGenerations.OfType<long>().Distinct())
+        {
+            await GenerationTables.DropAsync(connection, transaction, projection.Name, generation, cancellationToken);
+        }
+
+        var replacement = oldGenerations.Max()!.Value + 1;
+        if (projection.Mode == ProjectionMode.Live)
+        {
+            await CheckpointStore.ReplaceGenerationAsync(new ProjectionContext(projection.Name, replacement, connection, transaction), projection, cancellationToken);
+            return;
+        }
+
+        var context = new ProjectionContext(projection.Name, replacement, connection, transaction);
+        await CreateGenerationAsync(context, projection, cancellationToken);
+        await CheckpointStore.ReplaceGenerationAsync(context, projection, cancellationToken);
+        if (projection.Mode == ProjectionMode.Inline && ledgerHasEvents)
+        {
+            await RequestRebuildAsync(connection, transaction, projection, replacement, cancellationToken);
+        }
     }
 
     public static async Task LockSetupAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)

@@ -47,7 +47,7 @@ internal static class StatusQuery
         while (await reader.ReadAsync(cancellationToken))
         {
             var checkpoint = ProjectionCheckpoint.Read(reader);
-            rows[checkpoint.Name] = new Row(checkpoint, HasLeader: reader.GetBoolean(12), LagSeconds: reader.GetDouble(13), RebuildSeconds: reader.GetDouble(14));
+            rows[checkpoint.Name] = new Row(checkpoint, HasLeader: reader.GetBoolean(13), LagSeconds: reader.GetDouble(14), RebuildSeconds: reader.GetDouble(15));
         }
 
         return new Snapshot(head, rows);

@@ -21,6 +21,8 @@ public sealed class VisitCountProjection(string name, ProjectionMode mode, Poiso
 
     public PoisonEventPolicy OnPoisonEvent => onPoisonEvent;
 
+    public int Version { get; init; } = 1;
+
     /// <summary>Runs before each apply; tests use it to hold a generation back.</summary>
     public Func<ProjectionContext, CancellationToken, Task>? BeforeApply { get; init; }
 

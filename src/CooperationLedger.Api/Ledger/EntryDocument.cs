@@ -5,14 +5,16 @@ using CooperationLedger.Domain;
 namespace CooperationLedger.Api.Ledger;
 
 /// <summary>
-/// A partnership's entries as a read model keeps them (jsonb beside its columns): late-recorded entries and corrections
-/// reorder the whole history, so a projection folds it again on every change without reading the stream back.
+/// An entry as a read model keeps it (jsonb): the event in the public shape of its type, with when it occurred, when
+/// and by whom it was recorded, and where it is known from.
 /// </summary>
-public static class HistoryDocument
+public static class EntryDocument
 {
-    public static string Write(IEnumerable<RecordedEntry> entries) =>
-        JsonSerializer.Serialize(
-            [.. entries.Select(entry => new StoredEntry(
+    public static string Write(RecordedEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return JsonSerializer.Serialize(
+            new StoredEntry(
                 entry.EventId,
                 entry.Sequence,
                 entry.Version,
@@ -21,14 +23,15 @@ public static class HistoryDocument
                 entry.OccurredAt,
                 entry.RecordedAt,
                 entry.RecordedBy,
-                entry.Source))],
-            ReadModelJsonContext.Default.ListStoredEntry);
+                entry.Source),
+            ReadModelJsonContext.Default.StoredEntry);
+    }
 
-    public static IReadOnlyList<RecordedEntry> Read(string json)
+    public static RecordedEntry Read(string json)
     {
-        var stored = JsonSerializer.Deserialize(json, ReadModelJsonContext.Default.ListStoredEntry)
-            ?? throw new JsonException("A stored history is JSON null.");
-        return [.. stored.Select(entry => new RecordedEntry(
+        var entry = JsonSerializer.Deserialize(json, ReadModelJsonContext.Default.StoredEntry)
+            ?? throw new JsonException("A stored entry is JSON null.");
+        return new RecordedEntry(
             entry.EventId,
             entry.Sequence,
             entry.Version,
@@ -36,13 +39,13 @@ public static class HistoryDocument
             entry.RecordedAt,
             entry.RecordedBy,
             entry.Source,
-            ReadEvent(entry)))];
+            ReadEvent(entry));
     }
 
     private static PartnershipEvent ReadEvent(StoredEntry entry) =>
         PartnershipEventCatalog.TryGet(entry.Type, out var eventType) && entry.Data.Deserialize(eventType.TypeInfo) is PartnershipEvent @event
             ? @event
-            : throw new JsonException($"A stored history holds an unreadable '{entry.Type}' entry (sequence {entry.Sequence}).");
+            : throw new JsonException($"A stored entry is an unreadable '{entry.Type}' (sequence {entry.Sequence}).");
 }
 
 internal sealed record StoredEntry(
@@ -61,6 +64,6 @@ internal sealed record StoredEntry(
 /// written without null members and read back by the same code.
 /// </remarks>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(List<StoredEntry>))]
+[JsonSerializable(typeof(StoredEntry))]
 [JsonSerializable(typeof(PartnershipSummary))]
 internal sealed partial class ReadModelJsonContext : JsonSerializerContext;
