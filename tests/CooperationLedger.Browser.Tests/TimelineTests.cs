@@ -90,7 +90,8 @@ public sealed class TimelineTests(DashboardHost host)
         var openedAt = DateTimeOffset.Parse(timeline[0]!["recordedAt"]!.GetValue<string>(), CultureInfo.InvariantCulture);
         var consensusAt = DateTimeOffset.Parse(timeline[1]!["recordedAt"]!.GetValue<string>(), CultureInfo.InvariantCulture);
         var between = openedAt + ((consensusAt - openedAt) / 2);
-        var betweenText = between.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff", CultureInfo.InvariantCulture);
+        // Chromium keeps a datetime-local value without trailing zeros (…:38.63), and Playwright refuses a fill it would change.
+        var betweenText = between.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFF", CultureInfo.InvariantCulture);
         var knownThen = await auditor.GetJsonAsync($"/api/partnerships/{id}?asOf={Uri.EscapeDataString(betweenText + "Z")}");
         var now = await auditor.GetJsonAsync($"/api/partnerships/{id}");
         Assert.NotEqual(now["stage"]!.GetValue<string>(), knownThen["stage"]!.GetValue<string>());
