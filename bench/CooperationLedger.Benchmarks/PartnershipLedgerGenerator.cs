@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CooperationLedger.Domain;
 using CooperationLedger.EventStore;
-using CooperationLedger.EventStore.Serialization;
 using StoreOccurredAt = CooperationLedger.EventStore.OccurredAt;
 
 namespace CooperationLedger.Benchmarks;
@@ -18,17 +17,6 @@ internal static class PartnershipLedgerGenerator
     private const int Writers = 8;
     private const int ActivePartnershipsPerWriter = 64;
     private static readonly AppendMetadata Recorder = new("bench@ledger");
-
-    public static EventTypeRegistry CreateRegistry()
-    {
-        var registry = new EventTypeRegistry();
-        foreach (var eventType in PartnershipEventCatalog.All)
-        {
-            registry.Register(eventType.Alias, eventType.Type, eventType.TypeInfo, eventType.SchemaVersion);
-        }
-
-        return registry;
-    }
 
     /// <summary>Appends partnerships until at least <paramref name="eventCount"/> events are stored; returns how many were.</summary>
     public static async Task<long> SeedAsync(LedgerEventStore store, long eventCount, int seed)
