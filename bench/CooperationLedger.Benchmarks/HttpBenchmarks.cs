@@ -24,7 +24,9 @@ internal static class HttpBenchmarks
         var seconds = StoreBenchmarks.ReadOption(args, "--seconds", 10);
         var storedPartnerships = StoreBenchmarks.ReadOption(args, "--partnerships", 10_000);
         var duration = TimeSpan.FromSeconds(seconds);
-        var warmup = TimeSpan.FromSeconds(Math.Max(1, seconds / 5));
+        // A freshly started service is still compiling its hot paths (tiered JIT) for many seconds; --warmup lets a
+        // run measure the steady state a long-running service is in.
+        var warmup = TimeSpan.FromSeconds(StoreBenchmarks.ReadOption(args, "--warmup", Math.Max(1, seconds / 5)));
 
         await using var server = await BenchServer.StartAsync(durable: args.Contains("--durable"));
         await using var service = await ServiceProcess.StartLedgerAsync(server.ConnectionString);
@@ -37,6 +39,7 @@ internal static class HttpBenchmarks
         Console.WriteLine($"# HTTP benchmarks (Release service in its own process; {(server.Durable ? "durable" : "throwaway")} cluster; {Clients} clients, keep-alive; {seconds} s per figure; {Environment.ProcessorCount} cores)");
         Console.WriteLine();
 
+        var stolen = new StolenTime();
         var visitJson = JsonSerializer.Serialize(BenchEvents.SampleVisit(), BenchJsonContext.Default.BenchVisit);
         var baseline = await RawInsertBaseline.CreateAsync(server, visitJson);
         var raw = await Throughput.MeasureAsync(Clients, warmup, duration, baseline.InsertAsync);
@@ -63,6 +66,8 @@ internal static class HttpBenchmarks
         Console.WriteLine($"| raw single-row INSERT (Npgsql) | {Clients} | {raw:N0} | 1.00× |");
         Console.WriteLine($"| floor: an HTTP endpoint that does only that INSERT | {Clients} | {floor:N0} | {floor / raw:0.00}× |");
         Console.WriteLine($"| POST /api/partnerships/{{id}}/events, 1 event | {Clients} | {appends:N0} | {appends / raw:0.00}× |");
+        Console.WriteLine();
+        Console.WriteLine($"CPU stolen by the hypervisor while these were measured: {stolen.SinceStart()}");
 
         var stored = partnerships.Concat(await OpenPartnershipsAsync(http, storedPartnerships - partnerships.Count)).ToArray();
         foreach (var clients in new[] { 1, Clients })
