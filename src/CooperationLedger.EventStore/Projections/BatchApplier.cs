@@ -6,6 +6,16 @@ namespace CooperationLedger.EventStore.Projections;
 /// <summary>How far a batch got; <see cref="Failure"/> is set when a poison event stopped the projection.</summary>
 internal sealed record BatchOutcome(long Position, string? Failure);
 
+/// <summary>A page of events for one generation of a projection, and how its checkpoint moves once they are applied.</summary>
+/// <param name="PositionReached">Where the checkpoint stands when every event of the page is applied.</param>
+/// <param name="MoveCheckpoint">Writes the position reached (and a failure, if any) inside the batch's transaction.</param>
+internal sealed record EventBatch(
+    IProjection Projection,
+    long Generation,
+    IReadOnlyList<RecordedEvent> Events,
+    long PositionReached,
+    Func<ProjectionContext, long, string?, Task> MoveCheckpoint);
+
 /// <summary>
 /// Applies one batch of events and moves the checkpoint in one transaction, so that each event takes effect exactly
 /// once. When the projection throws, the batch is retried event by event under savepoints to find the poison
@@ -15,17 +25,9 @@ internal static class BatchApplier
 {
     private const string EventSavepoint = "projection_event";
 
-    /// <param name="moveCheckpoint">Writes the position reached (and a failure, if any) inside the batch's transaction.</param>
-    public static async Task<BatchOutcome> ApplyAsync(
-        NpgsqlConnection connection,
-        IProjection projection,
-        long generation,
-        EventFeedReader feed,
-        IReadOnlyList<RecordedEvent> events,
-        long positionReached,
-        Func<ProjectionContext, long, string?, Task> moveCheckpoint,
-        CancellationToken cancellationToken)
+    public static async Task<BatchOutcome> ApplyAsync(NpgsqlConnection connection, EventFeedReader feed, EventBatch batch, CancellationToken cancellationToken)
     {
+        var (projection, generation, events, positionReached, moveCheckpoint) = batch;
         try
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -41,7 +43,7 @@ internal static class BatchApplier
         }
         catch (Exception exception) when (IsProjectionFault(exception, connection))
         {
-            return await ApplyOneByOneAsync(connection, projection, generation, feed, events, positionReached, moveCheckpoint, cancellationToken);
+            return await ApplyOneByOneAsync(connection, feed, batch, cancellationToken);
         }
     }
 
@@ -53,16 +55,9 @@ internal static class BatchApplier
         exception is not (OperationCanceledException or LeadershipLostException or NpgsqlException { IsTransient: true })
         && connection.FullState == ConnectionState.Open;
 
-    private static async Task<BatchOutcome> ApplyOneByOneAsync(
-        NpgsqlConnection connection,
-        IProjection projection,
-        long generation,
-        EventFeedReader feed,
-        IReadOnlyList<RecordedEvent> events,
-        long positionReached,
-        Func<ProjectionContext, long, string?, Task> moveCheckpoint,
-        CancellationToken cancellationToken)
+    private static async Task<BatchOutcome> ApplyOneByOneAsync(NpgsqlConnection connection, EventFeedReader feed, EventBatch batch, CancellationToken cancellationToken)
     {
+        var (projection, generation, events, positionReached, moveCheckpoint) = batch;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var context = new ProjectionContext(projection.Name, generation, connection, transaction, feed);
         foreach (var candidate in events)

@@ -152,12 +152,13 @@ internal sealed class ProjectionLeader(
         var reached = events.Count == options.BatchSize ? events[^1].Sequence : safe;
         var outcome = await BatchApplier.ApplyAsync(
             connection,
-            projection,
-            generation,
             feed,
-            events,
-            reached,
-            (context, newPosition, failure) => CheckpointStore.AdvanceAsync(context, position, newPosition, failure, cancellationToken),
+            new EventBatch(
+                projection,
+                generation,
+                events,
+                reached,
+                (context, newPosition, failure) => CheckpointStore.AdvanceAsync(context, position, newPosition, failure, cancellationToken)),
             cancellationToken);
         return new FollowStep(Worked: true, outcome.Position, Failed: outcome.Failure is not null);
     }
@@ -238,16 +239,17 @@ internal sealed class ProjectionLeader(
     {
         var outcome = await BatchApplier.ApplyAsync(
             connection,
-            projection,
-            rebuild.Generation,
             feed,
-            events,
-            reached,
-            (context, newPosition, failure) => failure is not null
-                ? AbortRebuildAsync(context, position, failure, cancellationToken)
-                : swap
-                    ? SwapAsync(context, checkpoint, position, newPosition, cancellationToken)
-                    : CheckpointStore.AdvanceRebuildAsync(context, position, newPosition, events.Count, cancellationToken),
+            new EventBatch(
+                projection,
+                rebuild.Generation,
+                events,
+                reached,
+                (context, newPosition, failure) => failure is not null
+                    ? AbortRebuildAsync(context, position, failure, cancellationToken)
+                    : swap
+                        ? SwapAsync(context, checkpoint, position, newPosition, cancellationToken)
+                        : CheckpointStore.AdvanceRebuildAsync(context, position, newPosition, events.Count, cancellationToken)),
             cancellationToken);
         if (swap && outcome.Failure is null)
         {
