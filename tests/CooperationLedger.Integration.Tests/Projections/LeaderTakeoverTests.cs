@@ -54,7 +54,8 @@ public sealed class LeaderTakeoverTests(PostgresServer server)
         var first = await hostB.Store.StartStreamAsync(streamId, PartnershipStream, Visits(4), Recorder, Cancellation);
         await hostB.Engine.WaitForNonStaleAsync(Name, first.LastSequence, TimeSpan.FromSeconds(5), Cancellation);
 
-        await database.ExecuteAsync("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'host-a'");
+        // Only this test's database: other test classes run hosts of the same name in theirs on the same cluster.
+        await database.ExecuteAsync("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'host-a' and datname = current_database()");
         var second = await hostB.Store.AppendAsync(streamId, PartnershipStream, ExpectedVersion.Exactly(4), Visits(4), Recorder, Cancellation);
 
         var took = await Eventually.HoldsAsync(() => Task.FromResult(hostB.Engine.IsLeading(Name)), TimeSpan.FromSeconds(5), "host B to take over");
