@@ -97,13 +97,8 @@ public sealed class LedgerEventStore(NpgsqlDataSource dataSource, EventTypeRegis
             return [];
         }
 
-        await using var command = dataSource.CreateCommand($"""
-            select {StoredEventRow.Columns}
-              from ledger.events
-             where stream_id = any($1)
-             order by stream_id, version
-            """);
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = streamIds.ToArray() });
+        await using var command = dataSource.CreateCommand(StoredEventRow.StreamsSql);
+        StoredEventRow.AddStreamsParameters(command.Parameters, streamIds, long.MaxValue);
         return await ReadEventsAsync(command, cancellationToken);
     }
 

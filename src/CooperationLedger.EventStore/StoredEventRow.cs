@@ -31,6 +31,25 @@ internal sealed record StoredEventRow(
         source, prev_hash, hash
         """;
 
+    /// <summary>
+    /// Every event of some streams up to a global sequence, by stream and version; parameters from
+    /// <see cref="AddStreamsParameters"/>.
+    /// </summary>
+    public const string StreamsSql = $"""
+        select {Columns}
+          from ledger.events
+         where stream_id = any($1) and sequence <= $2
+         order by stream_id, version
+        """;
+
+    public static void AddStreamsParameters(NpgsqlParameterCollection parameters, IReadOnlyCollection<Guid> streamIds, long throughSequence)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(streamIds);
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid, Value = streamIds.ToArray() });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint, Value = throughSequence });
+    }
+
     public static StoredEventRow Read(NpgsqlDataReader reader) => new(
         Sequence: reader.GetInt64(0),
         EventId: reader.GetGuid(1),
@@ -53,6 +72,13 @@ internal sealed record StoredEventRow(
     public static async Task<IReadOnlyList<RecordedEvent>> ReadRecordedEventsAsync(NpgsqlCommand command, EventTypeRegistry registry, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadRecordedEventsAsync(reader, registry, cancellationToken);
+    }
+
+    /// <summary>Every row of the result set <paramref name="reader"/> stands on (selecting <see cref="Columns"/>) as a <see cref="RecordedEvent"/>.</summary>
+    public static async Task<IReadOnlyList<RecordedEvent>> ReadRecordedEventsAsync(NpgsqlDataReader reader, EventTypeRegistry registry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
         var events = new List<RecordedEvent>();
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -56,14 +56,8 @@ internal sealed class EventFeedReader(NpgsqlDataSource dataSource, EventTypeRegi
     /// <summary>The events of <paramref name="streamIds"/> with sequence ≤ <paramref name="throughSequence"/>, by stream and version.</summary>
     public async Task<IReadOnlyList<RecordedEvent>> ReadStreamsInTransactionAsync(NpgsqlTransaction transaction, IReadOnlyCollection<Guid> streamIds, long throughSequence, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"""
-            select {StoredEventRow.Columns}
-              from ledger.events
-             where stream_id = any($1) and sequence <= $2
-             order by stream_id, version
-            """, transaction.Connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = streamIds.ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = throughSequence });
+        await using var command = new NpgsqlCommand(StoredEventRow.StreamsSql, transaction.Connection, transaction);
+        StoredEventRow.AddStreamsParameters(command.Parameters, streamIds, throughSequence);
         return await ReadAsync(command, cancellationToken);
     }
 

@@ -304,7 +304,7 @@ public sealed class ProjectionEngine
         NpgsqlTransaction transaction, PendingAppend append, CancellationToken cancellationToken)
     {
         var generations = new Dictionary<string, long>(StringComparer.Ordinal);
-        var appended = new List<RecordedEvent>();
+        IReadOnlyList<RecordedEvent> appended = [];
         var projects = inlineProjections.Count > 0;
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
         if (projects)
@@ -338,10 +338,7 @@ public sealed class ProjectionEngine
             if (projects)
             {
                 await reader.NextResultAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    appended.Add(StoredEventRow.Read(reader).ToRecordedEvent(store.Registry));
-                }
+                appended = await StoredEventRow.ReadRecordedEventsAsync(reader, store.Registry, cancellationToken);
             }
 
             var missing = inlineNames.FirstOrDefault(name => !generations.ContainsKey(name));
