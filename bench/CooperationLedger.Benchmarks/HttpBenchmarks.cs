@@ -44,12 +44,12 @@ internal static class HttpBenchmarks
         var baseline = await RawInsertBaseline.CreateAsync(server, visitJson);
         var raw = await Throughput.MeasureAsync(Clients, warmup, duration, baseline.InsertAsync);
 
-        var floor = await MeasureFloorAsync(server, visitJson, warmup, duration);
+        var (floor, floorCpu) = await MeasureFloorAsync(server, visitJson, warmup, duration);
 
         var partnerships = await OpenPartnershipsAsync(http, Clients * PartnershipsPerClient);
         var appendBody = $$$"""{"type":"visit-held","occurredAt":"2024-04-01","data":{{{visitJson}}},"source":{"kind":"news-article","title":"Deepening the Cooperation of Sci-Tech Innovative Talents Cultivation","publishedOn":"2024-04-09"}}""";
         var counters = new int[Clients];
-        var appends = await Throughput.MeasureAsync(Clients, warmup, duration, async client =>
+        var (appends, appendCpu) = await Throughput.MeasureAsync(Clients, warmup, duration, async client =>
         {
             var id = partnerships[(client * PartnershipsPerClient) + (counters[client]++ % PartnershipsPerClient)];
             using var response = await http.PostAsync($"/api/partnerships/{id}/events", Json(appendBody));
@@ -59,7 +59,7 @@ internal static class HttpBenchmarks
             }
 
             return 1;
-        });
+        }, new CpuMeter(service.ProcessId));
 
         Console.WriteLine("| measurement | clients | per second | vs raw INSERT |");
         Console.WriteLine("| --- | ---: | ---: | ---: |");
@@ -67,6 +67,8 @@ internal static class HttpBenchmarks
         Console.WriteLine($"| floor: an HTTP endpoint that does only that INSERT | {Clients} | {floor:N0} | {floor / raw:0.00}× |");
         Console.WriteLine($"| POST /api/partnerships/{{id}}/events, 1 event | {Clients} | {appends:N0} | {appends / raw:0.00}× |");
         Console.WriteLine();
+        Console.WriteLine($"CPU per request, floor: {floorCpu}");
+        Console.WriteLine($"CPU per request, appends: {appendCpu}");
         Console.WriteLine($"CPU stolen by the hypervisor while these were measured: {stolen.SinceStart()}");
 
         var stored = partnerships.Concat(await OpenPartnershipsAsync(http, storedPartnerships - partnerships.Count)).ToArray();
@@ -85,7 +87,7 @@ internal static class HttpBenchmarks
     /// What any HTTP append costs on this machine: the same clients posting the same body to an endpoint, in its own
     /// process, that parses it and does the raw INSERT and nothing else.
     /// </summary>
-    private static async Task<double> MeasureFloorAsync(BenchServer server, string visitJson, TimeSpan warmup, TimeSpan duration)
+    private static async Task<(double PerSecond, string? CpuPerItem)> MeasureFloorAsync(BenchServer server, string visitJson, TimeSpan warmup, TimeSpan duration)
     {
         await using var floorServer = await ServiceProcess.StartFloorAsync(server.ConnectionString);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
@@ -99,7 +101,7 @@ internal static class HttpBenchmarks
             return response.StatusCode == HttpStatusCode.Created
                 ? 1
                 : throw new InvalidOperationException($"the floor endpoint answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        });
+        }, new CpuMeter(floorServer.ProcessId));
     }
 
     private static async Task<List<Guid>> OpenPartnershipsAsync(HttpClient http, int count)
@@ -167,6 +169,8 @@ internal static class HttpBenchmarks
         }
 
         public Uri BaseAddress { get; }
+
+        public int ProcessId => process.Id;
 
         public static async Task<ServiceProcess> StartLedgerAsync(string connectionString)
         {
