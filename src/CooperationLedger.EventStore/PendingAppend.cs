@@ -99,24 +99,22 @@ internal sealed partial class PendingAppend
         return command;
     }
 
-    public Guid StreamId => streamId;
-
     /// <summary>
-    /// Reads back the events <paramref name="appends"/> wrote, by their ids, in sequence order, in the same batch after
-    /// them: a failed append stops the batch before it, and a duplicate (an earlier append's events have other ids)
-    /// reads nothing.
+    /// Reads back the events this append wrote, by their ids, in the same batch as the append: a failed append stops
+    /// the batch before it, and a duplicate (an earlier append's events have other ids) reads nothing.
     /// </summary>
-    public static NpgsqlBatchCommand CreateReadBackCommand(IEnumerable<PendingAppend> appends) =>
+    public NpgsqlBatchCommand CreateReadBackCommand() =>
         new($"""
             select {StoredEventRow.Columns}
               from ledger.events
-             where event_id = any($1)
-             order by sequence
+             where stream_id = $1 and event_id = any($2)
+             order by version
             """)
         {
             Parameters =
             {
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = appends.SelectMany(append => append.eventIds).ToArray() },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = streamId },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = eventIds },
             },
         };
 

@@ -60,8 +60,7 @@ public sealed class PartnershipSummariesProjection(TimeProvider clock) : IProjec
         }
 
         var today = clock.Today();
-        // In id order, so that appends committed in groups at the same time lock summary rows in one order.
-        await using var command = SummaryRows.Upsert(context.Connection, context.Transaction, context.TableName(TableBaseName), [.. changed.OrderBy(fold => fold.PartnershipId).Select(fold => SummaryRow.Compute(fold, today))]);
+        await using var command = SummaryRows.Upsert(context.Connection, context.Transaction, context.TableName(TableBaseName), [.. changed.Select(fold => SummaryRow.Compute(fold, today))]);
         // Runs on every append: prepared, PostgreSQL plans it once per connection.
         await command.PrepareAsync(cancellationToken);
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -17,7 +17,8 @@ public sealed class ProjectionEngine
     private readonly ProjectionEngineOptions options;
     private readonly Dictionary<string, IProjection> projectionsByName;
     private readonly IReadOnlyList<IProjection> inlineProjections;
-    private readonly InlineAppendGroups appendGroups;
+    private readonly string[] inlineNames;
+    private readonly long[] inlineLockKeys;
     private readonly EventFeedReader feed;
     private readonly FeedFrontier frontier;
     private readonly Dictionary<string, ProjectionLeader> leaders;
@@ -50,9 +51,10 @@ public sealed class ProjectionEngine
         }
 
         inlineProjections = [.. Projections.Where(projection => projection.Mode == ProjectionMode.Inline)];
+        inlineNames = [.. inlineProjections.Select(projection => projection.Name)];
+        inlineLockKeys = [.. inlineProjections.Select(projection => ProjectionLocks.Inline(projection.Name))];
         activeGenerations = new ActiveGenerations(dataSource, this.options.ActiveGenerationCacheDuration);
         feed = new EventFeedReader(dataSource, store.Registry);
-        appendGroups = new InlineAppendGroups(dataSource, store.Registry, inlineProjections, feed, this.options);
         frontier = new FeedFrontier(dataSource, this.options);
         leaders = Projections
             .Where(projection => projection.Mode != ProjectionMode.Live)
@@ -84,8 +86,7 @@ public sealed class ProjectionEngine
     /// <summary>
     /// Appends and runs every inline projection over the appended events in ONE transaction: when this returns, the
     /// read models show the events; when it throws (a concurrency conflict, a projection that failed), nothing was
-    /// written. A duplicate (same idempotency key) projects nothing again. Appends made at the same time share a
-    /// transaction (group commit, see <see cref="InlineAppendGroups"/>) but keep their own outcomes.
+    /// written. A duplicate (same idempotency key) projects nothing again.
     /// </summary>
     public async Task<AppendResult> AppendWithInlineProjectionsAsync(
         Guid streamId,
@@ -100,7 +101,26 @@ public sealed class ProjectionEngine
             return await store.AppendAsync(streamId, streamType, expectedVersion, events, metadata, cancellationToken);
         }
 
-        return await appendGroups.AppendAsync(PendingAppend.Prepare(store.Registry, streamId, streamType, expectedVersion, events, metadata), cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var (result, generations, appended) = await AppendHoldingInlineGenerationsAsync(
+            transaction, PendingAppend.Prepare(store.Registry, streamId, streamType, expectedVersion, events, metadata), cancellationToken);
+        if (!result.WasDuplicate)
+        {
+            foreach (var projection in inlineProjections)
+            {
+                await projection.ApplyAsync(new ProjectionContext(projection.Name, generations[projection.Name], connection, transaction, feed), appended, cancellationToken);
+            }
+
+            if (options.NotifyOnAppend)
+            {
+                await using var notify = CheckpointStore.Command(connection, transaction, "select pg_notify($1, '')", FeedFrontier.Channel);
+                await notify.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return result;
     }
 
     /// <summary>
@@ -273,6 +293,63 @@ public sealed class ProjectionEngine
         return projection.Mode != ProjectionMode.Live
             ? projection
             : throw new InvalidOperationException($"Projection '{name}' is live: it folds on read and has no tables.");
+    }
+
+    /// <summary>
+    /// In one round trip: takes the inline lock of every inline projection in shared mode and reads their generations
+    /// (a rebuild swaps under the exclusive lock, so they stay current until this transaction ends), appends, and reads
+    /// the appended events back for the inline projections.
+    /// </summary>
+    private async Task<(AppendResult Result, Dictionary<string, long> Generations, IReadOnlyList<RecordedEvent> Appended)> AppendHoldingInlineGenerationsAsync(
+        NpgsqlTransaction transaction, PendingAppend append, CancellationToken cancellationToken)
+    {
+        var generations = new Dictionary<string, long>(StringComparer.Ordinal);
+        IReadOnlyList<RecordedEvent> appended = [];
+        var projects = inlineProjections.Count > 0;
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
+        if (projects)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_advisory_xact_lock_shared(key) from unnest($1::bigint[]) as keys(key)") { Parameters = { new() { Value = inlineLockKeys } } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("select name, generation from ledger.projection_checkpoints where name = any($1)") { Parameters = { new() { Value = inlineNames } } });
+        }
+
+        batch.BatchCommands.Add(append.CreateBatchCommand());
+        if (projects)
+        {
+            batch.BatchCommands.Add(append.CreateReadBackCommand());
+        }
+
+        try
+        {
+            await batch.PrepareAsync(cancellationToken);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            if (projects)
+            {
+                await reader.NextResultAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    generations[reader.GetString(0)] = reader.GetInt64(1);
+                }
+
+                await reader.NextResultAsync(cancellationToken);
+            }
+
+            var result = await append.ReadResultAsync(reader, cancellationToken);
+            if (projects)
+            {
+                await reader.NextResultAsync(cancellationToken);
+                appended = await StoredEventRow.ReadRecordedEventsAsync(reader, store.Registry, cancellationToken);
+            }
+
+            var missing = inlineNames.FirstOrDefault(name => !generations.ContainsKey(name));
+            return missing is null
+                ? (result, generations, appended)
+                : throw new InvalidOperationException($"Inline projection '{missing}' has no storage yet; call EnsureStorageAsync first.");
+        }
+        catch (PostgresException exception) when (append.Translate(exception) is { } translated)
+        {
+            throw translated;
+        }
     }
 
     private async Task SetStateAsync(string name, string state, CancellationToken cancellationToken)

@@ -40,18 +40,6 @@ public sealed record ProjectionEngineOptions
     /// </summary>
     public bool NotifyOnAppend { get; init; }
 
-    /// <summary>
-    /// How many group-committed transactions of inline appends may be written at once. Appends arriving meanwhile wait
-    /// for the next group; one more than one lets the service prepare a group while the database commits another.
-    /// </summary>
-    public int MaxConcurrentAppendGroups { get; init; } = 2;
-
-    /// <summary>The most appends one group-committed transaction holds.</summary>
-    public int MaxAppendGroupSize { get; init; } = 64;
-
-    /// <summary>How long a group writer keeps its connection waiting for more appends before it hands it back to the pool.</summary>
-    public TimeSpan AppendWriterIdleTime { get; init; } = TimeSpan.FromMilliseconds(500);
-
     /// <summary>How long the daemon waits before retrying after an error that is not the projection's fault (a lost connection).</summary>
     public TimeSpan ErrorRetryInterval { get; init; } = TimeSpan.FromSeconds(1);
 }
