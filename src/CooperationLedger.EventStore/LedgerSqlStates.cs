@@ -8,6 +8,12 @@ public static class LedgerSqlStates
     public const string StreamTypeMismatch = "LD003";
     public const string InvalidAppend = "LD004";
 
+    /// <summary>A planned inline append refused: an inline projection's generation changed after it was planned.</summary>
+    public const string InlinePlanGenerationMoved = "LD005";
+
+    /// <summary>A planned inline append refused: the event it was planned on is not the one stored.</summary>
+    public const string InlinePlanBuiltOnOtherEvent = "LD006";
+
     /// <summary>An UPDATE, DELETE or TRUNCATE refused because the ledger is append-only.</summary>
     public const string AppendOnlyViolation = "LD010";
 }

@@ -85,6 +85,10 @@ internal sealed partial class PendingAppend
         return append;
     }
 
+    public Guid StreamId => streamId;
+
+    public IReadOnlyList<Guid> EventIds => eventIds;
+
     public NpgsqlCommand CreateCommand(NpgsqlConnection connection, NpgsqlTransaction? transaction)
     {
         var command = new NpgsqlCommand(AppendSql, connection, transaction);

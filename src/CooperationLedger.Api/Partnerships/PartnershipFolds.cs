@@ -36,18 +36,30 @@ public sealed record PartnershipFold(Guid PartnershipId, PartnershipState State,
     public static PartnershipFold? Continue(PartnershipFold? previous, RecordedEvent recorded)
     {
         ArgumentNullException.ThrowIfNull(recorded);
-        var entry = LedgerEntries.ToEntry(recorded);
-        if (recorded.Version == 1)
+        return recorded.Version == 1 || (previous is not null && previous.LastHash.AsSpan().SequenceEqual(recorded.PrevHash))
+            ? Continue(previous, recorded.StreamId, LedgerEntries.ToEntry(recorded), recorded.Hash)
+            : null;
+    }
+
+    /// <summary>
+    /// This fold moved by an entry not stored yet, whose hash is therefore unknown (empty); null as for a stored one.
+    /// Only the entry's occurred time and data matter to the fold.
+    /// </summary>
+    public static PartnershipFold? Continue(PartnershipFold? previous, Guid partnershipId, long version, PartnershipEvent @event, OccurredAt occurredAt) =>
+        Continue(previous, partnershipId, new RecordedEntry(Guid.Empty, 0, version, occurredAt, default, "", null, @event), []);
+
+    private static PartnershipFold? Continue(PartnershipFold? previous, Guid partnershipId, RecordedEntry entry, byte[] hash)
+    {
+        if (entry.Version == 1)
         {
-            return new PartnershipFold(recorded.StreamId, PartnershipState.Evolve(PartnershipState.Empty, entry), 1, recorded.Hash, entry.OccurredAt);
+            return new PartnershipFold(partnershipId, PartnershipState.Evolve(PartnershipState.Empty, entry), 1, hash, entry.OccurredAt);
         }
 
         return previous is not null
-            && previous.Version == recorded.Version - 1
-            && previous.LastHash.AsSpan().SequenceEqual(recorded.PrevHash)
+            && previous.Version == entry.Version - 1
             && entry.Event is not EntryCorrected
             && entry.OccurredAt.CompareTo(previous.Latest) >= 0
-                ? new PartnershipFold(recorded.StreamId, PartnershipState.Evolve(previous.State, entry), recorded.Version, recorded.Hash, entry.OccurredAt)
+                ? new PartnershipFold(partnershipId, PartnershipState.Evolve(previous.State, entry), entry.Version, hash, entry.OccurredAt)
                 : null;
     }
 }
@@ -63,6 +75,21 @@ public sealed class PartnershipFolds
     private const int Capacity = 100_000;
 
     private readonly ConcurrentDictionary<(long Generation, Guid PartnershipId), PartnershipFold> folds = new();
+
+    /// <summary>The fold of <paramref name="partnershipId"/> remembered for <paramref name="generation"/>, to be checked against the hash chain before use.</summary>
+    public PartnershipFold? Find(long generation, Guid partnershipId) => folds.GetValueOrDefault((generation, partnershipId));
+
+    /// <summary>Remembers a fold known to be committed, unless one further along is remembered already.</summary>
+    public void RememberCommitted(long generation, PartnershipFold fold)
+    {
+        ArgumentNullException.ThrowIfNull(fold);
+        if (folds.Count >= Capacity)
+        {
+            folds.Clear();
+        }
+
+        folds.AddOrUpdate((generation, fold.PartnershipId), fold, (_, known) => known.Version > fold.Version ? known : fold);
+    }
 
     /// <summary>The partnerships <paramref name="events"/> change, each folded through its last event in the batch.</summary>
     public async Task<IReadOnlyCollection<PartnershipFold>> AdvanceAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)

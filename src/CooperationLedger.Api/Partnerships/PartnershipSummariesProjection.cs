@@ -1,4 +1,5 @@
 using CooperationLedger.Api.Ledger;
+using CooperationLedger.Domain;
 using CooperationLedger.EventStore;
 using CooperationLedger.EventStore.Projections;
 
@@ -7,9 +8,10 @@ namespace CooperationLedger.Api.Partnerships;
 /// <summary>
 /// The summaries behind <c>GET /api/partnerships</c>, updated in the append's own transaction so that a client reads
 /// its own writes. An entry recorded in occurred order moves the partnership's fold one step; a late-recorded entry
-/// or a correction changes the fold from the middle, so the partnership is folded again from its events.
+/// or a correction changes the fold from the middle, so the partnership is folded again from its events. An append
+/// in occurred order on a fold this process remembers is planned: its row goes in the append's own round trip.
 /// </summary>
-public sealed class PartnershipSummariesProjection(TimeProvider clock) : IProjection
+public sealed class PartnershipSummariesProjection(TimeProvider clock) : IPlannedInlineProjection
 {
     public const string ProjectionName = "partnership-summaries";
     public const string TableBaseName = "summaries";
@@ -48,6 +50,35 @@ public sealed class PartnershipSummariesProjection(TimeProvider clock) : IProjec
             create index on {table} (title, id);
             """);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public InlineAppendPlan? Plan(PlannedAppend append)
+    {
+        ArgumentNullException.ThrowIfNull(append);
+        var builtOn = append.PreviousVersion == 0 ? null : folds.Find(append.Generation, append.StreamId);
+        if (append.PreviousVersion > 0 && builtOn?.Version != append.PreviousVersion)
+        {
+            return null;
+        }
+
+        var fold = builtOn;
+        for (var index = 0; index < append.Events.Count; index++)
+        {
+            var planned = append.Events[index];
+            if (planned.Data is not PartnershipEvent @event
+                || PartnershipFold.Continue(fold, append.StreamId, append.PreviousVersion + index + 1, @event, LedgerEntries.ToDomain(planned.OccurredAt)) is not { } next)
+            {
+                return null;
+            }
+
+            fold = next;
+        }
+
+        var generation = append.Generation;
+        return new InlineAppendPlan(
+            builtOn?.LastHash,
+            [SummaryRows.UpsertInBatch(append.TableName(TableBaseName), [SummaryRow.Compute(fold!, clock.Today())])],
+            result => folds.RememberCommitted(generation, fold! with { LastHash = result.Events[^1].Hash }));
     }
 
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)

@@ -9,24 +9,39 @@ internal static class SummaryRows
     /// <summary>Writes <paramref name="rows"/> in one statement, whatever their number.</summary>
     public static NpgsqlCommand Upsert(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, IReadOnlyList<SummaryRow> rows)
     {
-        // unnest cannot hand out one array per row, so each row's partner kinds travel as one comma-joined string.
-        var command = new NpgsqlCommand($"""
-            insert into {table} (id, version, title, stage, partner_kinds, search_text, last_activity_on, next_expiry,
-                                 computed_on, stage_valid_until, summary)
-            select id, version, title, stage, string_to_array(partner_kinds, ','), search_text, last_activity_on, next_expiry,
-                   computed_on, stage_valid_until, summary
-              from unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::date[], $8::date[],
-                          $9::date[], $10::date[], $11::jsonb[])
-                   as row (id, version, title, stage, partner_kinds, search_text, last_activity_on, next_expiry,
-                           computed_on, stage_valid_until, summary)
-            on conflict (id) do update
-               set version = excluded.version, title = excluded.title, stage = excluded.stage,
-                   partner_kinds = excluded.partner_kinds, search_text = excluded.search_text,
-                   last_activity_on = excluded.last_activity_on, next_expiry = excluded.next_expiry,
-                   computed_on = excluded.computed_on, stage_valid_until = excluded.stage_valid_until,
-                   summary = excluded.summary
-            """, connection, transaction);
-        var parameters = command.Parameters;
+        var command = new NpgsqlCommand(UpsertSql(table), connection, transaction);
+        AddUpsertParameters(command.Parameters, rows);
+        return command;
+    }
+
+    /// <inheritdoc cref="Upsert"/>
+    public static NpgsqlBatchCommand UpsertInBatch(string table, IReadOnlyList<SummaryRow> rows)
+    {
+        var command = new NpgsqlBatchCommand(UpsertSql(table));
+        AddUpsertParameters(command.Parameters, rows);
+        return command;
+    }
+
+    // unnest cannot hand out one array per row, so each row's partner kinds travel as one comma-joined string.
+    private static string UpsertSql(string table) => $"""
+        insert into {table} (id, version, title, stage, partner_kinds, search_text, last_activity_on, next_expiry,
+                             computed_on, stage_valid_until, summary)
+        select id, version, title, stage, string_to_array(partner_kinds, ','), search_text, last_activity_on, next_expiry,
+               computed_on, stage_valid_until, summary
+          from unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::date[], $8::date[],
+                      $9::date[], $10::date[], $11::jsonb[])
+               as row (id, version, title, stage, partner_kinds, search_text, last_activity_on, next_expiry,
+                       computed_on, stage_valid_until, summary)
+        on conflict (id) do update
+           set version = excluded.version, title = excluded.title, stage = excluded.stage,
+               partner_kinds = excluded.partner_kinds, search_text = excluded.search_text,
+               last_activity_on = excluded.last_activity_on, next_expiry = excluded.next_expiry,
+               computed_on = excluded.computed_on, stage_valid_until = excluded.stage_valid_until,
+               summary = excluded.summary
+        """;
+
+    private static void AddUpsertParameters(NpgsqlParameterCollection parameters, IReadOnlyList<SummaryRow> rows)
+    {
         parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = rows.Select(row => row.Id).ToArray() });
         parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = rows.Select(row => row.Version).ToArray() });
         parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(row => row.Title).ToArray() });
@@ -38,7 +53,6 @@ internal static class SummaryRows
         parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date, Value = rows.Select(row => row.ComputedOn).ToArray() });
         parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date, Value = rows.Select(row => row.StageValidUntil).ToArray() });
         parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = rows.Select(row => row.SummaryJson).ToArray() });
-        return command;
     }
 
     /// <summary>Rewrites a row for a later day unless an append changed it meanwhile (then that append's row is newer).</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace CooperationLedger.EventStore.Projections;
 
@@ -101,10 +102,28 @@ public sealed class ProjectionEngine
             return await store.AppendAsync(streamId, streamType, expectedVersion, events, metadata, cancellationToken);
         }
 
+        var append = PendingAppend.Prepare(store.Registry, streamId, streamType, expectedVersion, events, metadata);
+        if (await PlanInlineAsync(append, streamId, streamType, expectedVersion, events, metadata, cancellationToken) is { } planned)
+        {
+            try
+            {
+                return await AppendPlannedAsync(append, planned, cancellationToken);
+            }
+            catch (PostgresException refused) when (refused.SqlState is LedgerSqlStates.InlinePlanGenerationMoved or LedgerSqlStates.InlinePlanBuiltOnOtherEvent or PostgresErrorCodes.UndefinedTable)
+            {
+                // Nothing was written; the usual way below reads the generations and the stream as they are. A table
+                // that does not exist belongs to a generation retired since it was cached: on a connection that has
+                // not prepared the plan's statements yet, preparing them fails before the generation check can run.
+                if (refused.SqlState != LedgerSqlStates.InlinePlanBuiltOnOtherEvent)
+                {
+                    await activeGenerations.RefreshAsync(cancellationToken);
+                }
+            }
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var (result, generations, appended) = await AppendHoldingInlineGenerationsAsync(
-            transaction, PendingAppend.Prepare(store.Registry, streamId, streamType, expectedVersion, events, metadata), cancellationToken);
+        var (result, generations, appended) = await AppendHoldingInlineGenerationsAsync(transaction, append, cancellationToken);
         if (!result.WasDuplicate)
         {
             foreach (var projection in inlineProjections)
@@ -352,6 +371,113 @@ public sealed class ProjectionEngine
         }
     }
 
+    /// <summary>
+    /// Every inline projection's plan for this append, or null when the append must go the usual way: a projection
+    /// that cannot plan, an idempotency key (a retry writes no events, so no rows may be written for it either), no
+    /// known previous version, or plans built on different events.
+    /// </summary>
+    private async Task<PlannedInlineAppend?> PlanInlineAsync(
+        PendingAppend append, Guid streamId, string streamType, ExpectedVersion expectedVersion, IReadOnlyList<NewEvent> events, AppendMetadata metadata, CancellationToken cancellationToken)
+    {
+        if (inlineProjections.Count == 0
+            || metadata.IdempotencyKey is not null
+            || (expectedVersion.StreamMustNotExist ? 0 : expectedVersion.Version) is not { } previousVersion)
+        {
+            return null;
+        }
+
+        var plans = new InlineAppendPlan[inlineProjections.Count];
+        var generations = new long[inlineProjections.Count];
+        byte[]? builtOnHash = null;
+        for (var index = 0; index < inlineProjections.Count; index++)
+        {
+            if (inlineProjections[index] is not IPlannedInlineProjection planner)
+            {
+                return null;
+            }
+
+            generations[index] = await activeGenerations.GetAsync(planner.Name, cancellationToken);
+            var plan = planner.Plan(new PlannedAppend(planner.Name, generations[index], streamId, streamType, previousVersion, events, append.EventIds, metadata));
+            if (plan is null)
+            {
+                return null;
+            }
+
+            if (plan.BuiltOnHash is { } hash)
+            {
+                if (builtOnHash is not null && !builtOnHash.AsSpan().SequenceEqual(hash))
+                {
+                    return null;
+                }
+
+                builtOnHash = hash;
+            }
+
+            plans[index] = plan;
+        }
+
+        return new PlannedInlineAppend(previousVersion, builtOnHash, generations, plans);
+    }
+
+    /// <summary>
+    /// One round trip, one implicit transaction: the check of the plans' premises (which also holds the inline
+    /// generations), the append, every plan's statements, and the notification. A failure anywhere writes nothing.
+    /// </summary>
+    private async Task<AppendResult> AppendPlannedAsync(PendingAppend append, PlannedInlineAppend planned, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("select ledger.hold_inline_plan($1, $2, $3, $4, $5, $6)")
+        {
+            Parameters =
+            {
+                new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = inlineLockKeys },
+                new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = inlineNames },
+                new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = planned.Generations },
+                new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = append.StreamId },
+                new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = planned.PreviousVersion },
+                new() { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)planned.BuiltOnHash ?? DBNull.Value },
+            },
+        });
+        batch.BatchCommands.Add(append.CreateBatchCommand());
+        foreach (var plan in planned.Plans)
+        {
+            foreach (var command in plan.Commands)
+            {
+                batch.BatchCommands.Add(command);
+            }
+        }
+
+        if (options.NotifyOnAppend)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_notify($1, '')") { Parameters = { new() { Value = FeedFrontier.Channel } } });
+        }
+
+        AppendResult result;
+        try
+        {
+            await batch.PrepareAsync(cancellationToken);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            result = await append.ReadResultAsync(reader, cancellationToken);
+            // An error in a later statement arrives with its result; only the last one proves the commit.
+            while (await reader.NextResultAsync(cancellationToken))
+            {
+            }
+        }
+        catch (PostgresException exception) when (append.Translate(exception) is { } translated)
+        {
+            throw translated;
+        }
+
+        foreach (var plan in planned.Plans)
+        {
+            plan.Committed?.Invoke(result);
+        }
+
+        return result;
+    }
+
     private async Task SetStateAsync(string name, string state, CancellationToken cancellationToken)
     {
         GetStored(name);
@@ -376,4 +502,6 @@ public sealed class ProjectionEngine
             ? (reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2))
             : (0, "without storage yet", null);
     }
+
+    private sealed record PlannedInlineAppend(long PreviousVersion, byte[]? BuiltOnHash, long[] Generations, InlineAppendPlan[] Plans);
 }
