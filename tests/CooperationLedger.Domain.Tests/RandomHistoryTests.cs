@@ -25,6 +25,7 @@ public sealed class RandomHistoryTests
             var commands = new RandomCommands(random);
             var given = Scenario.Given();
             PartnershipStage? previousStage = null;
+            var incremental = PartnershipState.Empty;
             for (var step = 0; step < CommandsPerHistory; step++)
             {
                 var command = step == 0 && random.Next(10) > 0 ? Open(title: $"Partnership {seed}") : commands.Next(given.Entries);
@@ -35,9 +36,10 @@ public sealed class RandomHistoryTests
                     continue;
                 }
 
-                given.Record(Assert.IsType<Accepted>(decision));
+                incremental = incremental.Including(given.Record(Assert.IsType<Accepted>(decision)));
                 accepted++;
                 var context = $"seed {seed}, step {step}, {PartnershipEventCatalog.AliasOf(command.Payload)} {command.OccurredAt}";
+                IncludingEntriesOneByOneFoldsAsTheWholeHistoryDoes(incremental, given.Entries, context);
                 var summary = PartnershipSummary.Create(PartnershipId, given.Entries, Scenario.Today);
                 var timeline = Timeline.Create(given.Entries);
 
@@ -91,6 +93,27 @@ public sealed class RandomHistoryTests
             Assert.Contains(summary.Stage, new[] { PartnershipStage.Negotiating, PartnershipStage.Active, PartnershipStage.Lapsed });
         }
     }
+
+    /// <summary>Most entries take the shortcut of <see cref="PartnershipHistory.FollowsEverything"/>; late ones and corrections do not.</summary>
+    private static void IncludingEntriesOneByOneFoldsAsTheWholeHistoryDoes(PartnershipState incremental, IReadOnlyList<RecordedEntry> entries, string context)
+    {
+        var whole = PartnershipState.From(entries);
+        Assert.True(
+            JsonSerializer.Serialize(PartnershipSummary.Create(PartnershipId, incremental, Scenario.Today), DomainJsonContext.Default.PartnershipSummary)
+                == JsonSerializer.Serialize(PartnershipSummary.Create(PartnershipId, whole, Scenario.Today), DomainJsonContext.Default.PartnershipSummary),
+            $"Including entries one by one folds differently from the whole history at {context}.");
+        Assert.True(
+            incremental.History.Entries.SequenceEqual(whole.History.Entries)
+                && incremental.History.Effective.Select(Described).SequenceEqual(whole.History.Effective.Select(Described))
+                && entries.All(entry => Described(incremental.History.FindEffective(entry.EventId)) == Described(whole.History.FindEffective(entry.EventId)))
+                && incremental.StandingSince == whole.StandingSince
+                && incremental.LastActivity == whole.LastActivity,
+            $"Including entries one by one gives another history at {context}.");
+    }
+
+    /// <summary>Corrected data is read afresh on every fold, so entries are compared by what they say, not by reference.</summary>
+    private static string Described(RecordedEntry? entry) =>
+        entry is null ? "none" : $"{entry.Sequence} {entry.Version} {entry.EventId} {entry.OccurredAt} {JsonSerializer.Serialize(entry.Event, PartnershipEventCatalog.For(entry.Event).TypeInfo)}";
 
     private static void SummaryDoesNotDependOnTheOrderEntriesAreGiven(
         PartnershipSummary summary, IReadOnlyList<RecordedEntry> entries, Random random, string context)

@@ -4,26 +4,26 @@ using CooperationLedger.Domain;
 namespace CooperationLedger.Api.Ledger;
 
 /// <summary>
-/// The latest committed history of each partnership this process has read or written, so that deciding an append
-/// need not read back what the process has just seen. The ledger is append-only, so the entries up to a version
-/// never change: a remembered history is exact at its version, and an append decided on it is guarded by that
-/// version. Only histories known to be committed are remembered.
+/// The latest committed state of each partnership this process has read or written (with its history), so that
+/// deciding an append need neither read back nor fold again what the process has just seen. The ledger is
+/// append-only, so the entries up to a version never change: a remembered state is exact at its version, and an
+/// append decided on it is guarded by that version. Only states known to be committed are remembered.
 /// </summary>
 public sealed class CommittedHistories
 {
     /// <summary>Past this many partnerships the memory starts over; it is an optimisation, never the truth.</summary>
     private const int Capacity = 20_000;
 
-    private readonly ConcurrentDictionary<Guid, IReadOnlyList<RecordedEntry>> latest = new();
+    private readonly ConcurrentDictionary<Guid, PartnershipState> latest = new();
 
-    /// <summary>The newest history remembered, which another process may have moved past.</summary>
-    public IReadOnlyList<RecordedEntry>? Latest(Guid partnershipId) => latest.GetValueOrDefault(partnershipId);
+    /// <summary>The newest state remembered, which another process may have moved past.</summary>
+    public PartnershipState? Latest(Guid partnershipId) => latest.GetValueOrDefault(partnershipId);
 
-    /// <param name="history">Every entry of the partnership up to its last, in version order, all committed.</param>
-    public void Remember(Guid partnershipId, IReadOnlyList<RecordedEntry> history)
+    /// <param name="state">The partnership with every entry up to its last, all committed.</param>
+    public void Remember(Guid partnershipId, PartnershipState state)
     {
-        ArgumentNullException.ThrowIfNull(history);
-        if (history.Count == 0)
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Version == 0)
         {
             return;
         }
@@ -33,6 +33,6 @@ public sealed class CommittedHistories
             latest.Clear();
         }
 
-        latest.AddOrUpdate(partnershipId, history, (_, known) => known[^1].Version >= history[^1].Version ? known : history);
+        latest.AddOrUpdate(partnershipId, state, (_, known) => known.Version >= state.Version ? known : state);
     }
 }

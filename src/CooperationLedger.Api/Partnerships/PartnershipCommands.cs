@@ -74,15 +74,15 @@ public sealed class PartnershipCommands(
         var conflicts = 0;
         while (true)
         {
-            var current = await CurrentHistoryAsync(partnershipId, expectedVersion, recording, mayUseRemembered, cancellationToken);
+            var current = await CurrentStateAsync(partnershipId, expectedVersion, recording, mayUseRemembered, cancellationToken);
             mayUseRemembered = false;
             if (current.Outcome is { } known)
             {
                 return known;
             }
 
-            var history = current.History!;
-            var batch = PartnershipDecider.DecideAll(PartnershipState.From(history), commands, clock.GetUtcNow());
+            var state = current.State!;
+            var batch = PartnershipDecider.DecideAll(state, commands, clock.GetUtcNow());
             if (batch.Decision is Rejection rejection)
             {
                 if (current.WasRemembered)
@@ -100,13 +100,15 @@ public sealed class PartnershipCommands(
                 var result = await engine.AppendWithInlineProjectionsAsync(
                     partnershipId,
                     LedgerEntries.PartnershipStreamType,
-                    ExpectedVersion.Exactly(history[^1].Version),
+                    ExpectedVersion.Exactly(state.Version),
                     [.. accepted.Select(LedgerEntries.ToNewEvent)],
                     Metadata(recording),
                     cancellationToken);
                 if (!result.WasDuplicate)
                 {
-                    committed.Remember(partnershipId, [.. history, .. accepted.Zip(result.Events, (decided, appended) => LedgerEntries.ToEntry(decided, appended, recording.RecordedBy))]);
+                    committed.Remember(partnershipId, accepted
+                        .Zip(result.Events, (decided, appended) => LedgerEntries.ToEntry(decided, appended, recording.RecordedBy))
+                        .Aggregate(state, (before, entry) => before.Including(entry)));
                 }
 
                 return new Appended(partnershipId, result.Events, result.WasDuplicate);
@@ -130,37 +132,37 @@ public sealed class PartnershipCommands(
     }
 
     /// <summary>
-    /// The partnership's history to decide against: the one this process remembers when it may be current (no
+    /// The partnership to decide against: the one this process remembers when it may be current (no
     /// If-Match, or one naming its version; no Idempotency-Key, whose earlier answer only the stored events show),
     /// else the stored stream, which also settles a missing partnership, a retry and a stale If-Match.
     /// </summary>
-    private async Task<CurrentHistory> CurrentHistoryAsync(
+    private async Task<CurrentState> CurrentStateAsync(
         Guid partnershipId, long? expectedVersion, Recording recording, bool mayUseRemembered, CancellationToken cancellationToken)
     {
         if (mayUseRemembered
             && recording.IdempotencyKey is null
             && committed.Latest(partnershipId) is { } remembered
-            && (expectedVersion is null || expectedVersion == remembered[^1].Version))
+            && (expectedVersion is null || expectedVersion == remembered.Version))
         {
-            return new CurrentHistory(remembered, Outcome: null, WasRemembered: true);
+            return new CurrentState(remembered, Outcome: null, WasRemembered: true);
         }
 
         var recorded = await store.ReadStreamAsync(partnershipId, cancellationToken: cancellationToken);
         if (recorded.Count == 0)
         {
-            return new CurrentHistory(null, new PartnershipNotFound(partnershipId), WasRemembered: false);
+            return new CurrentState(null, new PartnershipNotFound(partnershipId), WasRemembered: false);
         }
 
         if (recording.IdempotencyKey is { } key && recorded.Where(stored => stored.IdempotencyKey == key).ToList() is { Count: > 0 } earlier)
         {
-            return new CurrentHistory(null, new Appended(partnershipId, [.. earlier.Select(AppendedOf)], WasRetry: true), WasRemembered: false);
+            return new CurrentState(null, new Appended(partnershipId, [.. earlier.Select(AppendedOf)], WasRetry: true), WasRemembered: false);
         }
 
-        var history = LedgerEntries.ToEntries(recorded);
-        committed.Remember(partnershipId, history);
-        return expectedVersion is { } expected && expected != history[^1].Version
-            ? new CurrentHistory(null, new VersionMoved(expected, history[^1].Version), WasRemembered: false)
-            : new CurrentHistory(history, Outcome: null, WasRemembered: false);
+        var state = PartnershipState.From(LedgerEntries.ToEntries(recorded));
+        committed.Remember(partnershipId, state);
+        return expectedVersion is { } expected && expected != state.Version
+            ? new CurrentState(null, new VersionMoved(expected, state.Version), WasRemembered: false)
+            : new CurrentState(state, Outcome: null, WasRemembered: false);
     }
 
     private async Task<WriteOutcome> DecideOpeningAsync(Command opening, Recording recording, CancellationToken cancellationToken)
@@ -180,7 +182,7 @@ public sealed class PartnershipCommands(
             Metadata(recording),
             cancellationToken);
         var entry = LedgerEntries.ToEntry(decided, result.Events[0], recording.RecordedBy);
-        committed.Remember(partnershipId, [entry]);
+        committed.Remember(partnershipId, PartnershipState.From([entry]));
         return new Opened(partnershipId, PartnershipSummary.Create(partnershipId, [entry], clock.Today()), WasRetry: false);
     }
 
@@ -274,5 +276,5 @@ public sealed class PartnershipCommands(
             : ReadResult<IReadOnlyList<Command>>.Success(commands);
     }
 
-    private sealed record CurrentHistory(IReadOnlyList<RecordedEntry>? History, WriteOutcome? Outcome, bool WasRemembered);
+    private sealed record CurrentState(PartnershipState? State, WriteOutcome? Outcome, bool WasRemembered);
 }

@@ -37,7 +37,10 @@ public static class PartnershipDecider
             }
 
             accepted.AddRange(events);
-            state = state.Including(Pending(state.History, commands[index], now));
+            if (index < commands.Count - 1)
+            {
+                state = state.Including(Pending(state.History, commands[index], now));
+            }
         }
 
         return new BatchDecision(new Accepted(accepted), RejectedIndex: null);
@@ -78,6 +81,12 @@ public static class PartnershipDecider
     private static Decision DecideInHistory(PartnershipState state, Command command)
     {
         var pending = Pending(state.History, command, recordedAt: default);
+        if (state.History.FollowsEverything(pending))
+        {
+            // Nothing occurred after it, so it is the only entry to check, against the partnership as it stands.
+            return (Decision?)PartnershipRules.Check(state, state.Including(pending), command) ?? AcceptedFor(command);
+        }
+
         var broken = FirstBrokenRule(state.History.Including(pending), pending.Sequence, rejectionOfChanged: rejection => rejection);
         return (Decision?)broken ?? AcceptedFor(command);
     }

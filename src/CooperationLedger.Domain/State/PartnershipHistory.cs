@@ -50,6 +50,22 @@ public sealed class PartnershipHistory
             .ToDictionary(group => group.Key, group => group.First());
     }
 
+    /// <summary>An entry that <see cref="FollowsEverything"/>: nothing before it changes, so nothing is sorted or folded again.</summary>
+    private PartnershipHistory(PartnershipHistory before, RecordedEntry last)
+    {
+        Entries = [.. before.Entries, last];
+        entriesById = new Dictionary<Guid, RecordedEntry>(before.entriesById);
+        effectiveById = new Dictionary<Guid, RecordedEntry>(before.effectiveById);
+        if (last.EventId != Guid.Empty)
+        {
+            entriesById.TryAdd(last.EventId, last);
+            effectiveById.TryAdd(last.EventId, last);
+        }
+
+        CorrectedBy = before.CorrectedBy;
+        Effective = [.. before.Effective, last];
+    }
+
     /// <summary>Occurred order, ties broken by the ledger sequence.</summary>
     public static IComparer<RecordedEntry> OccurredOrder { get; } = Comparer<RecordedEntry>.Create((left, right) =>
     {
@@ -73,7 +89,35 @@ public sealed class PartnershipHistory
     public static PartnershipHistory Of(IEnumerable<RecordedEntry> entries) =>
         new([.. entries.OrderBy(entry => entry.Version).ThenBy(entry => entry.Sequence)]);
 
-    public PartnershipHistory Including(RecordedEntry entry) => Of(Entries.Append(entry));
+    public PartnershipHistory Including(RecordedEntry entry) =>
+        FollowsEverything(entry) ? new PartnershipHistory(this, entry) : Of(Entries.Append(entry));
+
+    /// <summary>
+    /// True when <paramref name="entry"/> comes after every entry both as recorded and as it occurred, and neither
+    /// corrects an entry nor is named by a correction: then it only adds to the end of this history. The usual case,
+    /// an entry recorded about what just happened.
+    /// </summary>
+    public bool FollowsEverything(RecordedEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Event is EntryCorrected
+            || (Entries.Count > 0 && entry.Version <= Entries[^1].Version)
+            || (Effective.Count > 0 && OccurredOrder.Compare(Effective[^1], entry) >= 0))
+        {
+            return false;
+        }
+
+        // A correction recorded before its target is ignored until the target arrives; folding afresh then applies it.
+        foreach (var earlier in Entries)
+        {
+            if (earlier.Event is EntryCorrected correction && correction.EventId == entry.EventId)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>The entry as originally recorded.</summary>
     public RecordedEntry? Find(Guid eventId) => entriesById.GetValueOrDefault(eventId);

@@ -59,7 +59,10 @@ public sealed record PartnershipState
         history.Effective.Aggregate(Empty, Evolve) with { History = history };
 
     /// <summary>This state with one more entry, such as one decided but not yet stored.</summary>
-    public PartnershipState Including(RecordedEntry entry) => From(History.Including(entry));
+    public PartnershipState Including(RecordedEntry entry) =>
+        History.FollowsEverything(entry)
+            ? Evolve(this, entry) with { History = History.Including(entry) }
+            : From(History.Including(entry));
 
     public AgreementState? Agreement(string agreementId) =>
         Agreements.Find(agreement => agreement.AgreementId == agreementId);
