@@ -63,7 +63,7 @@ public sealed class PartnershipCommands(
         Guid partnershipId, JsonElement body, long? expectedVersion, Recording recording, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(recording);
-        var read = ReadEntries(body);
+        var read = CommandReader.ReadEntries(body);
         if (!read.IsValid)
         {
             return new InvalidInput(read.Errors);
@@ -232,48 +232,6 @@ public sealed class PartnershipCommands(
         var withDate = JsonObject.Create(body)!;
         withDate["occurredAt"] = clock.Today().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         return JsonSerializer.SerializeToElement(withDate);
-    }
-
-    /// <summary>One entry, or an array of them whose errors are keyed by index (<c>[1].data.title</c>).</summary>
-    private static ReadResult<IReadOnlyList<Command>> ReadEntries(JsonElement body)
-    {
-        if (body.ValueKind != JsonValueKind.Array)
-        {
-            var single = CommandReader.ReadEntry(body);
-            return single.IsValid
-                ? ReadResult<IReadOnlyList<Command>>.Success([single.Value])
-                : ReadResult<IReadOnlyList<Command>>.Failure(single.Errors);
-        }
-
-        var commands = new List<Command>();
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var index = 0;
-        foreach (var element in body.EnumerateArray())
-        {
-            var entry = CommandReader.ReadEntry(element);
-            if (entry.IsValid)
-            {
-                commands.Add(entry.Value);
-            }
-            else
-            {
-                foreach (var (path, messages) in entry.Errors)
-                {
-                    errors[path.Length == 0 ? $"[{index}]" : $"[{index}].{path}"] = messages;
-                }
-            }
-
-            index++;
-        }
-
-        if (index == 0)
-        {
-            errors[""] = ["An array of entries must hold at least one entry."];
-        }
-
-        return errors.Count > 0
-            ? ReadResult<IReadOnlyList<Command>>.Failure(errors)
-            : ReadResult<IReadOnlyList<Command>>.Success(commands);
     }
 
     private sealed record CurrentState(PartnershipState? State, WriteOutcome? Outcome, bool WasRemembered);

@@ -13,24 +13,33 @@ public static class PartnershipDecider
     private static readonly TimeSpan FutureTolerance = TimeSpan.FromDays(1);
 
     public static Decision Decide(PartnershipState state, Command command, DateTimeOffset now) =>
-        (Decision?)InvalidData(command)
-        ?? OccurredTooEarly(command)
-        ?? OccurredInFuture(command, now)
-        ?? Existence(state, command)
-        ?? PartnershipRules.CheckAcrossHistory(state, command)
-        ?? (command is CorrectEntry correction ? DecideCorrection(state, correction) : DecideInHistory(state, command));
+        (Decision?)InvalidData(command) ?? DecideValid(state, command, now);
 
     /// <summary>
     /// Decides commands in turn, each against the state including the ones accepted before it, as for a batch posted
     /// at once; either all are accepted or the first rejection is returned with its index.
     /// </summary>
-    public static BatchDecision DecideAll(PartnershipState state, IReadOnlyList<Command> commands, DateTimeOffset now)
+    public static BatchDecision DecideAll(PartnershipState state, IReadOnlyList<Command> commands, DateTimeOffset now) =>
+        DecideAll(state, commands, now, dataValidated: false);
+
+    /// <summary>As for any commands, without checking again the data <see cref="CommandReader"/> checked.</summary>
+    public static BatchDecision DecideAll(PartnershipState state, ValidatedCommands commands, DateTimeOffset now) =>
+        DecideAll(state, commands, now, dataValidated: true);
+
+    private static Decision DecideValid(PartnershipState state, Command command, DateTimeOffset now) =>
+        (Decision?)OccurredTooEarly(command)
+        ?? OccurredInFuture(command, now)
+        ?? Existence(state, command)
+        ?? PartnershipRules.CheckAcrossHistory(state, command)
+        ?? (command is CorrectEntry correction ? DecideCorrection(state, correction) : DecideInHistory(state, command));
+
+    private static BatchDecision DecideAll(PartnershipState state, IReadOnlyList<Command> commands, DateTimeOffset now, bool dataValidated)
     {
         ArgumentNullException.ThrowIfNull(commands);
         var accepted = new List<EventToAppend>();
         for (var index = 0; index < commands.Count; index++)
         {
-            var decision = Decide(state, commands[index], now);
+            var decision = dataValidated ? DecideValid(state, commands[index], now) : Decide(state, commands[index], now);
             if (decision is not Accepted { Events: var events })
             {
                 return new BatchDecision(decision, index);

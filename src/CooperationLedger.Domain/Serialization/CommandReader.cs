@@ -25,6 +25,51 @@ public static class CommandReader
         return Read(type, Member(entry, "data"), Member(entry, "occurredAt"), Member(entry, "source"), dataPath: "data");
     }
 
+    /// <summary>
+    /// Reads the body of <c>POST /api/partnerships/{id}/events</c>: one entry, or an array of them whose errors are
+    /// keyed by index (<c>[1].data.title</c>).
+    /// </summary>
+    public static ReadResult<ValidatedCommands> ReadEntries(JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Array)
+        {
+            var single = ReadEntry(body);
+            return single.IsValid
+                ? ReadResult<ValidatedCommands>.Success(new ValidatedCommands([single.Value]))
+                : ReadResult<ValidatedCommands>.Failure(single.Errors);
+        }
+
+        var commands = new List<Command>();
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var index = 0;
+        foreach (var element in body.EnumerateArray())
+        {
+            var entry = ReadEntry(element);
+            if (entry.IsValid)
+            {
+                commands.Add(entry.Value);
+            }
+            else
+            {
+                foreach (var (path, messages) in entry.Errors)
+                {
+                    errors[path.Length == 0 ? $"[{index}]" : $"[{index}].{path}"] = messages;
+                }
+            }
+
+            index++;
+        }
+
+        if (index == 0)
+        {
+            errors[""] = ["An array of entries must hold at least one entry."];
+        }
+
+        return errors.Count > 0
+            ? ReadResult<ValidatedCommands>.Failure(errors)
+            : ReadResult<ValidatedCommands>.Success(new ValidatedCommands(commands));
+    }
+
     /// <summary>Reads the body of <c>POST /api/partnerships</c>.</summary>
     public static ReadResult<Command> ReadOpening(JsonElement body) =>
         body.ValueKind == JsonValueKind.Object

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using CooperationLedger.Domain.Tests.Support;
 using static CooperationLedger.Domain.Tests.Support.Build;
 
@@ -34,5 +36,26 @@ public sealed class DecideAllTests
 
         Assert.Equal(2, batch.RejectedIndex);
         Assert.Equal("agreement-id-taken", Assert.IsType<Rejection>(batch.Decision).Rule);
+    }
+
+    [Fact]
+    public void Entries_read_from_a_body_are_decided_as_the_same_commands_built_in_code()
+    {
+        var state = Scenario.Given(Open()).State;
+        var body = new JsonArray([.. new[] { Draft("JD-2024-01", "2024-04-20"), Draft("JD-2024-01", "2024-04-22") }.Select(command => new JsonObject
+        {
+            ["type"] = PartnershipEventCatalog.AliasOf(command.Payload),
+            ["occurredAt"] = command.OccurredAt.ToString(),
+            ["data"] = JsonSerializer.SerializeToNode(command.Payload, PartnershipEventCatalog.For(command.Payload).TypeInfo),
+        })]);
+        var read = CommandReader.ReadEntries(JsonSerializer.SerializeToElement(body));
+        Assert.True(read.IsValid, string.Join("; ", read.Errors.Keys));
+
+        var fromBody = PartnershipDecider.DecideAll(state, read.Value!, Scenario.Now);
+        var inCode = PartnershipDecider.DecideAll(state, [.. read.Value!], Scenario.Now);
+
+        Assert.Equal(1, fromBody.RejectedIndex);
+        Assert.Equal(inCode.RejectedIndex, fromBody.RejectedIndex);
+        Assert.Equal(Assert.IsType<Rejection>(inCode.Decision), Assert.IsType<Rejection>(fromBody.Decision));
     }
 }

@@ -99,4 +99,31 @@ public sealed class CommandReaderTests
         Assert.True(read.IsValid);
         Assert.Null(read.Value.Source);
     }
+
+    [Fact]
+    public void An_array_of_entries_is_read_in_order_and_its_errors_are_keyed_by_index()
+    {
+        var valid = CommandReader.ReadEntries(JsonElementOf("""
+            [ { "type": "partnership-suspended", "occurredAt": "2024-04-01", "data": { "reason": "funding review" } },
+              { "type": "note-added", "occurredAt": "2024-04-02", "data": { "text": "t" } } ]
+            """));
+        var invalid = CommandReader.ReadEntries(JsonElementOf("""
+            [ { "type": "note-added", "occurredAt": "2024-04-02", "data": { "text": "t" } }, 7,
+              { "type": "note-added", "occurredAt": "someday", "data": { } } ]
+            """));
+
+        Assert.True(valid.IsValid, string.Join("; ", valid.Errors.Keys));
+        Assert.Equal([typeof(SuspendPartnership), typeof(AddNote)], valid.Value!.Select(command => command.GetType()));
+        Assert.Equal(["[1]", "[2].data.text", "[2].occurredAt"], invalid.Errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_single_entry_is_a_batch_of_one_and_an_empty_array_is_refused()
+    {
+        var single = CommandReader.ReadEntries(JsonElementOf("""{ "type": "note-added", "occurredAt": "2024-04-02", "data": { "text": "t" } }"""));
+        var empty = CommandReader.ReadEntries(JsonElementOf("[]"));
+
+        Assert.IsType<AddNote>(Assert.Single(single.Value!));
+        Assert.Equal("An array of entries must hold at least one entry.", Assert.Single(empty.Errors[""]));
+    }
 }
