@@ -20,6 +20,11 @@ internal sealed partial class PendingAppend
           from ledger.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
         """;
 
+    private const string PlannedAppendSql = """
+        select event_id, sequence, version, hash, recorded_at, was_duplicate
+          from ledger.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+        """;
+
     private readonly Guid streamId;
     private readonly string streamType;
     private readonly ExpectedVersion expectedVersion;
@@ -100,6 +105,18 @@ internal sealed partial class PendingAppend
     {
         var command = new NpgsqlBatchCommand(AppendSql);
         AddParameters(command.Parameters);
+        return command;
+    }
+
+    /// <summary>The append, refused unless what a planned inline append was planned on still holds (<see cref="InlinePlanPremises"/>).</summary>
+    public NpgsqlBatchCommand CreateBatchCommand(InlinePlanPremises premises)
+    {
+        var command = new NpgsqlBatchCommand(PlannedAppendSql);
+        AddParameters(command.Parameters);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = premises.LockKeys });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = premises.Projections });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = premises.Generations });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)premises.PreviousHash ?? DBNull.Value });
         return command;
     }
 
@@ -235,3 +252,9 @@ internal sealed partial class PendingAppend
     [GeneratedRegex(@"actual version (\d+)")]
     private static partial Regex ActualVersionPattern();
 }
+
+/// <summary>
+/// What a planned inline append was planned on: the inline projections' generations (held by their shared locks) and,
+/// when the plans folded on it, the hash of the stream's event at the expected version.
+/// </summary>
+internal sealed record InlinePlanPremises(long[] LockKeys, string[] Projections, long[] Generations, byte[]? PreviousHash);

@@ -40,7 +40,8 @@ public static class LedgerStorage
             provider.GetRequiredService<NpgsqlDataSource>(),
             provider.GetRequiredService<LedgerEventStore>(),
             provider.GetServices<IProjection>(),
-            provider.GetRequiredService<ProjectionEngineOptions>()));
+            provider.GetRequiredService<ProjectionEngineOptions>(),
+            provider.GetRequiredService<LedgerDatabase>().AppendDataSource));
 
         services.AddSingleton<PartnershipCommands>();
         services.AddSingleton<PartnershipSummaries>();

@@ -59,6 +59,8 @@ public sealed class PlannedAppend
 /// <summary>What a <see cref="IPlannedInlineProjection"/> writes for one append, and what it built that on.</summary>
 /// <param name="BuiltOnHash">The hash of the stream's event at <see cref="PlannedAppend.PreviousVersion"/> that the
 /// plan folded on, which the database confirms before anything is written; null when the plan does not depend on it.</param>
-/// <param name="Commands">Run after the append, in its implicit transaction; their results are not read.</param>
+/// <param name="Commands">Run after the append, in its implicit transaction; their results are not read. They must
+/// not change the session (no <c>SET</c>, <c>LISTEN</c>, session locks): the engine may skip the reset of the
+/// connection they ran on.</param>
 /// <param name="Committed">Called once the batch has committed, with the append's result (to remember the new fold).</param>
 public sealed record InlineAppendPlan(byte[]? BuiltOnHash, IReadOnlyList<NpgsqlBatchCommand> Commands, Action<AppendResult>? Committed = null);

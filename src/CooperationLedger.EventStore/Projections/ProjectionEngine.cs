@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace CooperationLedger.EventStore.Projections;
 
@@ -14,6 +13,7 @@ public sealed class ProjectionEngine
     private static readonly TimeSpan NonStalePollInterval = TimeSpan.FromMilliseconds(20);
 
     private readonly NpgsqlDataSource dataSource;
+    private readonly NpgsqlDataSource plannedAppendDataSource;
     private readonly LedgerEventStore store;
     private readonly ProjectionEngineOptions options;
     private readonly Dictionary<string, IProjection> projectionsByName;
@@ -26,12 +26,21 @@ public sealed class ProjectionEngine
     private readonly ActiveGenerations activeGenerations;
     private int daemonRuns;
 
-    public ProjectionEngine(NpgsqlDataSource dataSource, LedgerEventStore store, IEnumerable<IProjection> projections, ProjectionEngineOptions? options = null)
+    /// <param name="plannedAppendDataSource">Planned appends go through it when given: the same database, and its
+    /// connections may skip Npgsql's session reset (<c>No Reset On Close</c>), since a planned append runs only the
+    /// engine's statements and the plans' in an implicit transaction, which leave no session state behind.</param>
+    public ProjectionEngine(
+        NpgsqlDataSource dataSource,
+        LedgerEventStore store,
+        IEnumerable<IProjection> projections,
+        ProjectionEngineOptions? options = null,
+        NpgsqlDataSource? plannedAppendDataSource = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(projections);
         this.dataSource = dataSource;
+        this.plannedAppendDataSource = plannedAppendDataSource ?? dataSource;
         this.store = store;
         this.options = options ?? new ProjectionEngineOptions();
         Projections = [.. projections];
@@ -420,26 +429,14 @@ public sealed class ProjectionEngine
     }
 
     /// <summary>
-    /// One round trip, one implicit transaction: the check of the plans' premises (which also holds the inline
-    /// generations), the append, every plan's statements, and the notification. A failure anywhere writes nothing.
+    /// One round trip, one implicit transaction: the append, which first holds the inline generations and checks the
+    /// plans' premises, every plan's statements, and the notification. A failure anywhere writes nothing.
     /// </summary>
     private async Task<AppendResult> AppendPlannedAsync(PendingAppend append, PlannedInlineAppend planned, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await plannedAppendDataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("select ledger.hold_inline_plan($1, $2, $3, $4, $5, $6)")
-        {
-            Parameters =
-            {
-                new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = inlineLockKeys },
-                new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = inlineNames },
-                new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = planned.Generations },
-                new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = append.StreamId },
-                new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = planned.PreviousVersion },
-                new() { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)planned.BuiltOnHash ?? DBNull.Value },
-            },
-        });
-        batch.BatchCommands.Add(append.CreateBatchCommand());
+        batch.BatchCommands.Add(append.CreateBatchCommand(new InlinePlanPremises(inlineLockKeys, inlineNames, planned.Generations, planned.BuiltOnHash)));
         foreach (var plan in planned.Plans)
         {
             foreach (var command in plan.Commands)
@@ -458,7 +455,6 @@ public sealed class ProjectionEngine
         {
             await batch.PrepareAsync(cancellationToken);
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            await reader.NextResultAsync(cancellationToken);
             result = await append.ReadResultAsync(reader, cancellationToken);
             // An error in a later statement arrives with its result; only the last one proves the commit.
             while (await reader.NextResultAsync(cancellationToken))

@@ -57,7 +57,7 @@ public sealed class PlannedInlineAppendTests(PostgresServer server)
     public async Task A_plan_built_on_an_event_that_is_not_stored_is_refused_and_the_append_goes_the_usual_way()
     {
         await using var database = await LedgerDatabase.CreateAsync(server);
-        var projection = new PlannedAttendeesProjection(Name) { BuiltOn = _ => RandomNumberGenerator.GetBytes(32) };
+        var projection = new PlannedAttendeesProjection(Name) { BuiltOn = append => append.PreviousVersion == 0 ? null : RandomNumberGenerator.GetBytes(32) };
         await using var host = await StartAsync(database, projection);
         var streamId = Guid.CreateVersion7();
         await host.Engine.AppendWithInlineProjectionsAsync(streamId, PartnershipStream, ExpectedVersion.NoStream, [Visit(attendees: 5)], Recorder, Cancellation);
@@ -122,6 +122,33 @@ public sealed class PlannedInlineAppendTests(PostgresServer server)
         Assert.Equal(2, conflict.Actual);
         Assert.Equal((11, 2), await RowAsync(host, streamId));
         Assert.Single(projection.Committed);
+    }
+
+    [Fact]
+    public async Task Planned_appends_go_through_their_own_data_source_whose_connections_are_reused_without_a_reset()
+    {
+        await using var database = await LedgerDatabase.CreateAsync(server);
+        await using var appendSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString)
+        {
+            ApplicationName = "planned-appends",
+            NoResetOnClose = true,
+            MaxPoolSize = 1,
+        }.ConnectionString);
+        var projection = new PlannedAttendeesProjection(Name);
+        await using var host = new ProjectionHost(database, [projection], plannedAppendDataSource: appendSource);
+        await host.Engine.EnsureStorageAsync(Cancellation);
+        var streamId = Guid.CreateVersion7();
+
+        // One pooled connection, so every append after the first takes it again as the one before left it.
+        for (var version = 0; version < 5; version++)
+        {
+            await host.Engine.AppendWithInlineProjectionsAsync(streamId, PartnershipStream, version == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(version), [Visit(attendees: 2)], Recorder, Cancellation);
+        }
+
+        Assert.Equal(5, projection.Committed.Count);
+        Assert.Equal((10, 5), await RowAsync(host, streamId));
+        await using var sessions = host.DataSource.CreateCommand("select count(*) from pg_stat_activity where application_name = 'planned-appends'");
+        Assert.Equal(1L, await sessions.ExecuteScalarAsync(Cancellation));
     }
 
     [Fact]

@@ -15,11 +15,16 @@ public sealed class ProjectionHost : IAsyncDisposable
     private CancellationTokenSource? daemonStop;
     private Task? daemon;
 
-    public ProjectionHost(LedgerDatabase database, IReadOnlyList<IProjection> projections, ProjectionEngineOptions? options = null, string applicationName = "projection-tests")
+    public ProjectionHost(
+        LedgerDatabase database,
+        IReadOnlyList<IProjection> projections,
+        ProjectionEngineOptions? options = null,
+        string applicationName = "projection-tests",
+        NpgsqlDataSource? plannedAppendDataSource = null)
     {
         DataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString) { ApplicationName = applicationName, IncludeErrorDetail = true }.ConnectionString);
         Store = new LedgerEventStore(DataSource, TestEventTypes.CreateRegistry());
-        Engine = new ProjectionEngine(DataSource, Store, projections, options ?? FastOptions);
+        Engine = new ProjectionEngine(DataSource, Store, projections, options ?? FastOptions, plannedAppendDataSource);
         ApplicationName = applicationName;
     }
 
