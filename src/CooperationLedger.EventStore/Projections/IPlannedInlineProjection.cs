@@ -62,5 +62,6 @@ public sealed class PlannedAppend
 /// <param name="Commands">Run after the append, in its implicit transaction; their results are not read. They must
 /// not change the session (no <c>SET</c>, <c>LISTEN</c>, session locks): the engine may skip the reset of the
 /// connection they ran on.</param>
-/// <param name="Committed">Called once the batch has committed, with the append's result (to remember the new fold).</param>
+/// <param name="Committed">Called once the batch has committed, with the append's result (to remember the new fold).
+/// It must not throw: the append has been stored by then, and its caller would take an exception for a failure.</param>
 public sealed record InlineAppendPlan(byte[]? BuiltOnHash, IReadOnlyList<NpgsqlBatchCommand> Commands, Action<AppendResult>? Committed = null);

@@ -112,7 +112,7 @@ public sealed class ProjectionEngine
         }
 
         var append = PendingAppend.Prepare(store.Registry, streamId, streamType, expectedVersion, events, metadata);
-        if (await PlanInlineAsync(append, streamId, streamType, expectedVersion, events, metadata, cancellationToken) is { } planned)
+        if (await PlanInlineAsync(append, streamType, expectedVersion, events, metadata, cancellationToken) is { } planned)
         {
             try
             {
@@ -386,7 +386,7 @@ public sealed class ProjectionEngine
     /// known previous version, or plans built on different events.
     /// </summary>
     private async Task<PlannedInlineAppend?> PlanInlineAsync(
-        PendingAppend append, Guid streamId, string streamType, ExpectedVersion expectedVersion, IReadOnlyList<NewEvent> events, AppendMetadata metadata, CancellationToken cancellationToken)
+        PendingAppend append, string streamType, ExpectedVersion expectedVersion, IReadOnlyList<NewEvent> events, AppendMetadata metadata, CancellationToken cancellationToken)
     {
         if (inlineProjections.Count == 0
             || metadata.IdempotencyKey is not null
@@ -406,7 +406,7 @@ public sealed class ProjectionEngine
             }
 
             generations[index] = await activeGenerations.GetAsync(planner.Name, cancellationToken);
-            var plan = planner.Plan(new PlannedAppend(planner.Name, generations[index], streamId, streamType, previousVersion, events, append.EventIds, metadata));
+            var plan = planner.Plan(new PlannedAppend(planner.Name, generations[index], append.StreamId, streamType, previousVersion, events, append.EventIds, metadata));
             if (plan is null)
             {
                 return null;
@@ -425,7 +425,7 @@ public sealed class ProjectionEngine
             plans[index] = plan;
         }
 
-        return new PlannedInlineAppend(previousVersion, builtOnHash, generations, plans);
+        return new PlannedInlineAppend(builtOnHash, generations, plans);
     }
 
     /// <summary>
@@ -499,5 +499,5 @@ public sealed class ProjectionEngine
             : (0, "without storage yet", null);
     }
 
-    private sealed record PlannedInlineAppend(long PreviousVersion, byte[]? BuiltOnHash, long[] Generations, InlineAppendPlan[] Plans);
+    private sealed record PlannedInlineAppend(byte[]? BuiltOnHash, long[] Generations, InlineAppendPlan[] Plans);
 }
