@@ -92,8 +92,9 @@ public static class PartnershipDecider
         var pending = Pending(state.History, command, recordedAt: default);
         if (state.History.FollowsEverything(pending))
         {
-            // Nothing occurred after it, so it is the only entry to check, against the partnership as it stands.
-            return (Decision?)PartnershipRules.Check(state, state.Including(pending), command) ?? AcceptedFor(command);
+            // Nothing occurred after it, so it is the only entry to check, against the partnership as it stands. The
+            // rules read the whole partnership's agreements, never its history, so evolving is enough to include it.
+            return (Decision?)PartnershipRules.Check(state, PartnershipState.Evolve(state, pending), command) ?? AcceptedFor(command);
         }
 
         var broken = FirstBrokenRule(state.History.Including(pending), pending.Sequence, rejectionOfChanged: rejection => rejection);
