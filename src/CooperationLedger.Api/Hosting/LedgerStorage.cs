@@ -31,7 +31,7 @@ public static class LedgerStorage
         services.AddSingleton(provider => provider.GetRequiredService<LedgerDatabase>().DataSource);
         services.AddSingleton(_ => LedgerEventTypes.CreateRegistry());
         services.AddSingleton<LedgerEventStore>();
-        services.AddSingleton<CommittedHistories>();
+        services.AddSingleton<CommittedStates>();
 
         services.AddSingleton<IProjection, PartnershipSummariesProjection>();
         services.AddSingleton<IProjection, OrganizationsProjection>();

@@ -9,7 +9,7 @@ namespace CooperationLedger.Api.Ledger;
 /// append-only, so the entries up to a version never change: a remembered state is exact at its version, and an
 /// append decided on it is guarded by that version. Only states known to be committed are remembered.
 /// </summary>
-public sealed class CommittedHistories
+public sealed class CommittedStates
 {
     /// <summary>Past this many partnerships the memory starts over; it is an optimisation, never the truth.</summary>
     private const int Capacity = 20_000;

@@ -18,7 +18,7 @@ namespace CooperationLedger.Api.Partnerships;
 /// the sample-data loader both come through here, so sample data obeys exactly the rules a client does.
 /// </summary>
 public sealed class PartnershipCommands(
-    LedgerEventStore store, ProjectionEngine engine, NpgsqlDataSource dataSource, CommittedHistories committed, TimeProvider clock)
+    LedgerEventStore store, ProjectionEngine engine, NpgsqlDataSource dataSource, CommittedStates committed, TimeProvider clock)
 {
     /// <summary>How often an append without If-Match is tried before giving up on writers who keep getting in first.</summary>
     public const int MaxAttempts = 5;
