@@ -147,7 +147,7 @@ public sealed class PlannedInlineAppendTests(PostgresServer server)
 
         Assert.Equal(5, projection.Committed.Count);
         Assert.Equal((10, 5), await RowAsync(host, streamId));
-        await using var sessions = host.DataSource.CreateCommand("select count(*) from pg_stat_activity where application_name = 'planned-appends'");
+        await using var sessions = host.DataSource.CreateCommand("select count(*) from pg_stat_activity where application_name = 'planned-appends' and datname = current_database()");
         Assert.Equal(1L, await sessions.ExecuteScalarAsync(Cancellation));
     }
 
