@@ -25,6 +25,11 @@ internal sealed partial class PendingAppend
           from ledger.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
         """;
 
+    private const string GroupSql = """
+        select event_id, sequence, version, hash, recorded_at
+          from ledger.append_group($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+        """;
+
     private readonly Guid streamId;
     private readonly string streamType;
     private readonly ExpectedVersion expectedVersion;
@@ -94,6 +99,9 @@ internal sealed partial class PendingAppend
 
     public IReadOnlyList<Guid> EventIds => eventIds;
 
+    /// <summary>The version the stream must be at before this append (0: the append starts it), or null when any will do.</summary>
+    public long? PreviousVersion => expectedVersion.StreamMustNotExist ? 0 : expectedVersion.Version;
+
     public NpgsqlCommand CreateCommand(NpgsqlConnection connection, NpgsqlTransaction? transaction)
     {
         var command = new NpgsqlCommand(AppendSql, connection, transaction);
@@ -118,6 +126,117 @@ internal sealed partial class PendingAppend
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = premises.Generations });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)premises.PreviousHash ?? DBNull.Value });
         return command;
+    }
+
+    /// <summary>
+    /// Several planned appends to distinct streams as one call of ledger.append_group (migration 0005), refused as a
+    /// whole unless every premise holds: the inline generations, each append's expected version and, where given,
+    /// the hash its plans were built on. Every append must expect a version and carry no idempotency key.
+    /// </summary>
+    public static NpgsqlBatchCommand CreateGroupCommand(IReadOnlyList<PendingAppend> appends, IReadOnlyList<byte[]?> builtOnHashes, long[] lockKeys, string[] projections, long[] generations)
+    {
+        ArgumentNullException.ThrowIfNull(appends);
+        ArgumentNullException.ThrowIfNull(builtOnHashes);
+        var events = appends.Sum(append => append.eventIds.Length);
+        var eventIds = new Guid[events];
+        var types = new string[events];
+        var schemaVersions = new int[events];
+        var data = new string[events];
+        var occurredAt = new DateTime[events];
+        var occurredAtIsDate = new bool[events];
+        var occurredAtOffsetMinutes = new short?[events];
+        var sources = new string?[events];
+        var bodyDigests = new byte[events][];
+        var recordedBy = new string[events];
+        var correlationIds = new Guid?[events];
+        var causationIds = new Guid?[events];
+        var at = 0;
+        foreach (var append in appends)
+        {
+            if (append.metadata.IdempotencyKey is not null || append.PreviousVersion is null)
+            {
+                throw new InvalidOperationException("An append in a group must expect a version and have no idempotency key.");
+            }
+
+            var count = append.eventIds.Length;
+            append.eventIds.CopyTo(eventIds, at);
+            append.types.CopyTo(types, at);
+            append.schemaVersions.CopyTo(schemaVersions, at);
+            append.data.CopyTo(data, at);
+            append.occurredAt.CopyTo(occurredAt, at);
+            append.occurredAtIsDate.CopyTo(occurredAtIsDate, at);
+            append.occurredAtOffsetMinutes.CopyTo(occurredAtOffsetMinutes, at);
+            append.sources.CopyTo(sources, at);
+            append.bodyDigests.CopyTo(bodyDigests, at);
+            Array.Fill(recordedBy, append.metadata.RecordedBy, at, count);
+            Array.Fill(correlationIds, append.metadata.CorrelationId, at, count);
+            Array.Fill(causationIds, append.metadata.CausationId, at, count);
+            at += count;
+        }
+
+        return new NpgsqlBatchCommand(GroupSql)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = lockKeys },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = projections },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = generations },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = appends.Select(append => append.streamId).ToArray() },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = appends.Select(append => append.streamType).ToArray() },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = appends.Select(append => append.PreviousVersion!.Value).ToArray() },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, Value = builtOnHashes.ToArray() },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = appends.Select(append => append.eventIds.Length).ToArray() },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = eventIds },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = types },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = schemaVersions },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = data },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = occurredAt },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean, Value = occurredAtIsDate },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint, Value = occurredAtOffsetMinutes },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = sources },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, Value = bodyDigests },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = recordedBy },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = correlationIds },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = causationIds },
+            },
+        };
+    }
+
+    /// <summary>The result set of <see cref="CreateGroupCommand"/>, where the reader stands on it: one result per append, in the order given.</summary>
+    public static async Task<AppendResult[]> ReadGroupResultAsync(NpgsqlDataReader reader, IReadOnlyList<PendingAppend> appends, CancellationToken cancellationToken)
+    {
+        var appendOf = new Dictionary<Guid, int>();
+        var appended = new List<AppendedEvent>[appends.Count];
+        for (var index = 0; index < appends.Count; index++)
+        {
+            appended[index] = new List<AppendedEvent>(appends[index].eventIds.Length);
+            foreach (var eventId in appends[index].eventIds)
+            {
+                appendOf.Add(eventId, index);
+            }
+        }
+
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var stored = new AppendedEvent(
+                EventId: reader.GetGuid(0),
+                Sequence: reader.GetInt64(1),
+                Version: reader.GetInt64(2),
+                Hash: reader.GetFieldValue<byte[]>(3),
+                RecordedAt: reader.GetFieldValue<DateTimeOffset>(4));
+            appended[appendOf[stored.EventId]].Add(stored);
+        }
+
+        var results = new AppendResult[appends.Count];
+        for (var index = 0; index < appends.Count; index++)
+        {
+            appended[index].Sort(static (left, right) => left.Version.CompareTo(right.Version));
+            results[index] = appended[index].Count == appends[index].eventIds.Length
+                ? new AppendResult(appends[index].streamId, WasDuplicate: false, appended[index])
+                : throw new InvalidOperationException($"The group stored {appended[index].Count} of the {appends[index].eventIds.Length} events appended to stream {appends[index].streamId}.");
+        }
+
+        return results;
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using CooperationLedger.Api.Ledger;
 using CooperationLedger.Domain;
 using CooperationLedger.EventStore;
 using CooperationLedger.EventStore.Projections;
+using Npgsql;
 
 namespace CooperationLedger.Api.Partnerships;
 
@@ -75,10 +76,18 @@ public sealed class PartnershipSummariesProjection(TimeProvider clock) : IPlanne
         }
 
         var generation = append.Generation;
-        return new InlineAppendPlan(
+        return new SummaryPlan(
             builtOn?.LastHash,
-            [SummaryRows.UpsertInBatch(append.TableName(TableBaseName), [SummaryRow.Compute(fold!, clock.Today())])],
+            append.TableName(TableBaseName),
+            SummaryRow.Compute(fold!, clock.Today()),
             result => folds.RememberCommitted(generation, fold! with { LastHash = result.Events[^1].Hash }));
+    }
+
+    public IEnumerable<NpgsqlBatchCommand> Write(IReadOnlyList<InlineAppendPlan> plans)
+    {
+        ArgumentNullException.ThrowIfNull(plans);
+        var summaryPlans = plans.Cast<SummaryPlan>().ToList();
+        return [SummaryRows.UpsertInBatch(summaryPlans[0].Table, summaryPlans.ConvertAll(plan => plan.Row))];
     }
 
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
@@ -96,4 +105,7 @@ public sealed class PartnershipSummariesProjection(TimeProvider clock) : IPlanne
         await command.PrepareAsync(cancellationToken);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private sealed record SummaryPlan(byte[]? BuiltOnHash, string Table, SummaryRow Row, Action<AppendResult> Committed)
+        : InlineAppendPlan(BuiltOnHash, Committed);
 }

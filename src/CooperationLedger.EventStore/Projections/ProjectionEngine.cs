@@ -13,7 +13,6 @@ public sealed class ProjectionEngine
     private static readonly TimeSpan NonStalePollInterval = TimeSpan.FromMilliseconds(20);
 
     private readonly NpgsqlDataSource dataSource;
-    private readonly NpgsqlDataSource plannedAppendDataSource;
     private readonly LedgerEventStore store;
     private readonly ProjectionEngineOptions options;
     private readonly Dictionary<string, IProjection> projectionsByName;
@@ -24,6 +23,7 @@ public sealed class ProjectionEngine
     private readonly FeedFrontier frontier;
     private readonly Dictionary<string, ProjectionLeader> leaders;
     private readonly ActiveGenerations activeGenerations;
+    private readonly PlannedAppendCombiner combiner;
     private int daemonRuns;
 
     /// <param name="plannedAppendDataSource">Planned appends go through it when given: the same database, and its
@@ -40,9 +40,13 @@ public sealed class ProjectionEngine
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(projections);
         this.dataSource = dataSource;
-        this.plannedAppendDataSource = plannedAppendDataSource ?? dataSource;
         this.store = store;
         this.options = options ?? new ProjectionEngineOptions();
+        if (this.options.PlannedAppendsInFlight < 1 || this.options.PlannedAppendGroupSize < 1)
+        {
+            throw new ArgumentException("Planned appends need at least one round trip in flight and groups of at least one.", nameof(options));
+        }
+
         Projections = [.. projections];
         projectionsByName = new Dictionary<string, IProjection>(StringComparer.Ordinal);
         foreach (var projection in Projections)
@@ -64,6 +68,8 @@ public sealed class ProjectionEngine
         inlineNames = [.. inlineProjections.Select(projection => projection.Name)];
         inlineLockKeys = [.. inlineProjections.Select(projection => ProjectionLocks.Inline(projection.Name))];
         activeGenerations = new ActiveGenerations(dataSource, this.options.ActiveGenerationCacheDuration);
+        combiner = new PlannedAppendCombiner(
+            plannedAppendDataSource ?? dataSource, [.. inlineProjections.OfType<IPlannedInlineProjection>()], inlineLockKeys, inlineNames, this.options);
         feed = new EventFeedReader(dataSource, store.Registry);
         frontier = new FeedFrontier(dataSource, this.options);
         leaders = Projections
@@ -116,7 +122,7 @@ public sealed class ProjectionEngine
         {
             try
             {
-                return await AppendPlannedAsync(append, planned, cancellationToken);
+                return await combiner.AppendAsync(append, planned, cancellationToken);
             }
             catch (PostgresException refused) when (refused.SqlState is LedgerSqlStates.InlinePlanGenerationMoved or LedgerSqlStates.InlinePlanBuiltOnOtherEvent or PostgresErrorCodes.UndefinedTable)
             {
@@ -428,52 +434,6 @@ public sealed class ProjectionEngine
         return new PlannedInlineAppend(builtOnHash, generations, plans);
     }
 
-    /// <summary>
-    /// One round trip, one implicit transaction: the append, which first holds the inline generations and checks the
-    /// plans' premises, every plan's statements, and the notification. A failure anywhere writes nothing.
-    /// </summary>
-    private async Task<AppendResult> AppendPlannedAsync(PendingAppend append, PlannedInlineAppend planned, CancellationToken cancellationToken)
-    {
-        await using var connection = await plannedAppendDataSource.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(append.CreateBatchCommand(new InlinePlanPremises(inlineLockKeys, inlineNames, planned.Generations, planned.BuiltOnHash)));
-        foreach (var plan in planned.Plans)
-        {
-            foreach (var command in plan.Commands)
-            {
-                batch.BatchCommands.Add(command);
-            }
-        }
-
-        if (options.NotifyOnAppend)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_notify($1, '')") { Parameters = { new() { Value = FeedFrontier.Channel } } });
-        }
-
-        AppendResult result;
-        try
-        {
-            await batch.PrepareAsync(cancellationToken);
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            result = await append.ReadResultAsync(reader, cancellationToken);
-            // An error in a later statement arrives with its result; only the last one proves the commit.
-            while (await reader.NextResultAsync(cancellationToken))
-            {
-            }
-        }
-        catch (PostgresException exception) when (append.Translate(exception) is { } translated)
-        {
-            throw translated;
-        }
-
-        foreach (var plan in planned.Plans)
-        {
-            plan.Committed?.Invoke(result);
-        }
-
-        return result;
-    }
-
     private async Task SetStateAsync(string name, string state, CancellationToken cancellationToken)
     {
         GetStored(name);
@@ -498,6 +458,4 @@ public sealed class ProjectionEngine
             ? (reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2))
             : (0, "without storage yet", null);
     }
-
-    private sealed record PlannedInlineAppend(byte[]? BuiltOnHash, long[] Generations, InlineAppendPlan[] Plans);
 }

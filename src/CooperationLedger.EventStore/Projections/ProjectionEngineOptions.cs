@@ -40,6 +40,15 @@ public sealed record ProjectionEngineOptions
     /// </summary>
     public bool NotifyOnAppend { get; init; }
 
+    /// <summary>
+    /// How many round trips of planned appends may be under way at once. Planned appends that arrive while they are
+    /// wait and go together in the next one (docs/projections.md, "Combined planned appends").
+    /// </summary>
+    public int PlannedAppendsInFlight { get; init; } = 1;
+
+    /// <summary>The most planned appends one round trip combines.</summary>
+    public int PlannedAppendGroupSize { get; init; } = 64;
+
     /// <summary>How long the daemon waits before retrying after an error that is not the projection's fault (a lost connection).</summary>
     public TimeSpan ErrorRetryInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -14,6 +14,8 @@ namespace CooperationLedger.Integration.Tests.Projections;
 /// </summary>
 public sealed class PlannedAttendeesProjection(string name) : IPlannedInlineProjection
 {
+    private int plansMade;
+
     public string Name => name;
 
     public ProjectionMode Mode => ProjectionMode.Inline;
@@ -27,6 +29,9 @@ public sealed class PlannedAttendeesProjection(string name) : IPlannedInlineProj
 
     public ConcurrentQueue<IReadOnlyList<RecordedEvent>> Applied { get; } = new();
 
+    /// <summary>How many plans each call of <see cref="Write"/> wrote: more than one for a combined group.</summary>
+    public ConcurrentQueue<int> WrittenGroups { get; } = new();
+
     public async Task CreateStorageAsync(ProjectionContext context, CancellationToken cancellationToken)
     {
         await using var command = context.CreateCommand($"""
@@ -39,8 +44,12 @@ public sealed class PlannedAttendeesProjection(string name) : IPlannedInlineProj
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>How many appends this projection planned; a planned append waits for its round trip right after.</summary>
+    public int PlansMade => Volatile.Read(ref plansMade);
+
     public InlineAppendPlan? Plan(PlannedAppend append)
     {
+        Interlocked.Increment(ref plansMade);
         var visits = append.Events.Select(planned => planned.Data).OfType<VisitHeld>().ToList();
         if (visits.Count != append.Events.Count)
         {
@@ -48,8 +57,14 @@ public sealed class PlannedAttendeesProjection(string name) : IPlannedInlineProj
         }
 
         var poisoned = visits.Any(visit => visit.Organisation == VisitCountProjection.PoisonOrganisation);
-        var upsert = Upsert(append.TableName("streams"), append.StreamId, visits.Sum(visit => (long)visit.Attendees), append.PreviousVersion + visits.Count, poisoned);
-        return new InlineAppendPlan(BuiltOn(append), [upsert], Committed.Enqueue);
+        return new AttendeesPlan(BuiltOn(append), append.TableName("streams"), append.StreamId, visits.Sum(visit => (long)visit.Attendees), append.PreviousVersion + visits.Count, poisoned, Committed.Enqueue);
+    }
+
+    /// <summary>One statement per plan, so that a group's statements fail one by one as a single append's would.</summary>
+    public IEnumerable<NpgsqlBatchCommand> Write(IReadOnlyList<InlineAppendPlan> plans)
+    {
+        WrittenGroups.Enqueue(plans.Count);
+        return plans.Cast<AttendeesPlan>().Select(plan => Upsert(plan.Table, plan.StreamId, plan.Attendees, plan.Version, plan.Poisoned));
     }
 
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
@@ -78,4 +93,7 @@ public sealed class PlannedAttendeesProjection(string name) : IPlannedInlineProj
                 new() { NpgsqlDbType = NpgsqlDbType.Boolean, Value = poisoned },
             },
         };
+
+    private sealed record AttendeesPlan(byte[]? BuiltOnHash, string Table, Guid StreamId, long Attendees, long Version, bool Poisoned, Action<AppendResult> Committed)
+        : InlineAppendPlan(BuiltOnHash, Committed);
 }
