@@ -124,6 +124,42 @@ public sealed class CombinedPlannedAppendTests(PostgresServer server)
         Assert.Equal((8, 3), await RowAsync(host, streamId));
     }
 
+    [Fact]
+    public async Task Many_writers_on_many_streams_lose_nothing_and_leave_a_valid_chain_whatever_groups_they_fall_into()
+    {
+        await using var database = await LedgerDatabase.CreateAsync(server);
+        var projection = new PlannedAttendeesProjection(Name);
+        await using var host = await StartAsync(database, projection);
+        var streams = await StartStreamsAsync(host, 12);
+
+        // Two writers per stream, so that appends also collide and are decided again on the version that won.
+        await Task.WhenAll(streams.Concat(streams).Select((streamId, writer) => Task.Run(async () =>
+        {
+            for (var appended = 0; appended < 10;)
+            {
+                var version = (await host.Store.GetStreamStateAsync(streamId, Cancellation))!.Version;
+                try
+                {
+                    await host.Engine.AppendWithInlineProjectionsAsync(streamId, PartnershipStream, ExpectedVersion.Exactly(version), [Visit(attendees: writer < streams.Length ? 1 : 2)], Recorder, Cancellation);
+                    appended++;
+                }
+                catch (ConcurrencyException)
+                {
+                }
+            }
+        }, Cancellation)));
+
+        Assert.Contains(projection.WrittenGroups, size => size > 1);
+        foreach (var streamId in streams)
+        {
+            Assert.Equal((5 + 10 + 20, 21), await RowAsync(host, streamId));
+        }
+
+        Assert.Equal(12 * 21, (await host.Store.ReadAllAsync(0, 1_000, Cancellation)).Count);
+        Assert.True((await host.Store.VerifyAllAsync(Cancellation)).Valid);
+        Assert.Empty(projection.Applied);
+    }
+
     [Theory]
     [InlineData(0, 1)]
     [InlineData(1, 0)]
