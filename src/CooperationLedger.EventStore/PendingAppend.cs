@@ -174,7 +174,7 @@ internal sealed partial class PendingAppend
             at += count;
         }
 
-        return new NpgsqlBatchCommand(GroupSql)
+        var command = new NpgsqlBatchCommand(GroupSql)
         {
             Parameters =
             {
@@ -186,20 +186,13 @@ internal sealed partial class PendingAppend
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = appends.Select(append => append.PreviousVersion!.Value).ToArray() },
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, Value = builtOnHashes.ToArray() },
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = appends.Select(append => append.eventIds.Length).ToArray() },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = eventIds },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = types },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = schemaVersions },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = data },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = occurredAt },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean, Value = occurredAtIsDate },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint, Value = occurredAtOffsetMinutes },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = sources },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, Value = bodyDigests },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = recordedBy },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = correlationIds },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = causationIds },
             },
         };
+        AddEventParameters(command.Parameters, eventIds, types, schemaVersions, data, occurredAt, occurredAtIsDate, occurredAtOffsetMinutes, sources, bodyDigests);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = recordedBy });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = correlationIds });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = causationIds });
+        return command;
     }
 
     /// <summary>The result set of <see cref="CreateGroupCommand"/>, where the reader stands on it: one result per append, in the order given.</summary>
@@ -264,6 +257,26 @@ internal sealed partial class PendingAppend
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = streamType });
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)expectedVersion.Version ?? DBNull.Value });
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = expectedVersion.StreamMustNotExist });
+        AddEventParameters(parameters, eventIds, types, schemaVersions, data, occurredAt, occurredAtIsDate, occurredAtOffsetMinutes, sources, bodyDigests);
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = metadata.RecordedBy });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)metadata.CorrelationId ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)metadata.CausationId ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)metadata.IdempotencyKey ?? DBNull.Value });
+    }
+
+    /// <summary>The per-event arrays, in the order both ledger.append_events and ledger.append_group take them.</summary>
+    private static void AddEventParameters(
+        NpgsqlParameterCollection parameters,
+        Guid[] eventIds,
+        string[] types,
+        int[] schemaVersions,
+        string[] data,
+        DateTime[] occurredAt,
+        bool[] occurredAtIsDate,
+        short?[] occurredAtOffsetMinutes,
+        string?[] sources,
+        byte[][] bodyDigests)
+    {
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = eventIds });
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = types });
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = schemaVersions });
@@ -273,10 +286,6 @@ internal sealed partial class PendingAppend
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint, Value = occurredAtOffsetMinutes });
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = sources });
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, Value = bodyDigests });
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = metadata.RecordedBy });
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)metadata.CorrelationId ?? DBNull.Value });
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)metadata.CausationId ?? DBNull.Value });
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)metadata.IdempotencyKey ?? DBNull.Value });
     }
 
     public async Task<AppendResult> ExecuteAsync(NpgsqlCommand command, CancellationToken cancellationToken)
