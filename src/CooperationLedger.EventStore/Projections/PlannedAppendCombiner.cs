@@ -69,8 +69,8 @@ internal sealed class PlannedAppendCombiner(
     }
 
     /// <summary>
-    /// The waiting appends that can go together, oldest first: distinct streams none of which is in flight, planned for
-    /// the same generations. Null, and one sender fewer, when none can go.
+    /// The waiting appends that can go together, taken oldest first: distinct streams none of which is in flight,
+    /// planned for the same generations, in stream order. Null, and one sender fewer, when none can go.
     /// </summary>
     private List<Waiting>? TakeGroup()
     {
@@ -94,6 +94,8 @@ internal sealed class PlannedAppendCombiner(
                 return null;
             }
 
+            // Sorted by stream, so that groups of several processes lock the streams they share in one order.
+            group.Sort(static (left, right) => left.Append.StreamId.CompareTo(right.Append.StreamId));
             return group;
         }
     }
@@ -169,8 +171,6 @@ internal sealed class PlannedAppendCombiner(
 
     private async Task<AppendResult[]> AppendGroupAsync(List<Waiting> group)
     {
-        // Sorted by stream, so that groups of several processes lock the streams they share in one order.
-        group.Sort(static (left, right) => left.Append.StreamId.CompareTo(right.Append.StreamId));
         var appends = group.ConvertAll(entry => entry.Append);
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var batch = new NpgsqlBatch(connection);
