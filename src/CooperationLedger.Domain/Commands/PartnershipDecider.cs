@@ -163,7 +163,7 @@ public static class PartnershipDecider
     /// <summary>The entry a command would become, placed after everything recorded so far.</summary>
     private static RecordedEntry Pending(PartnershipHistory history, Command command, DateTimeOffset recordedAt) => new(
         EventId: Guid.Empty,
-        Sequence: history.Entries.Count == 0 ? 1 : history.Entries.Max(entry => entry.Sequence) + 1,
+        Sequence: history.MaxSequence + 1,
         Version: history.Version + 1,
         command.OccurredAt,
         recordedAt,

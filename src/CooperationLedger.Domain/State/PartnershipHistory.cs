@@ -12,16 +12,21 @@ namespace CooperationLedger.Domain;
 /// </remarks>
 public sealed class PartnershipHistory
 {
-    private readonly Dictionary<Guid, RecordedEntry> entriesById;
-    private readonly Dictionary<Guid, RecordedEntry> effectiveById;
+    private readonly AppendOnlyList<RecordedEntry> entries;
+    private readonly AppendOnlyList<RecordedEntry> effective;
+
+    /// <summary>Every entry a correction names, found or not, so that <see cref="FollowsEverything"/> need not look back.</summary>
+    private readonly HashSet<Guid> correctionTargets;
+
+    // Built on first use: the usual append needs neither, and copying them made each append cost the whole history.
+    private Dictionary<Guid, RecordedEntry>? entriesById;
+    private Dictionary<Guid, RecordedEntry>? effectiveById;
 
     private PartnershipHistory(IReadOnlyList<RecordedEntry> entries)
     {
-        Entries = entries;
-        entriesById = entries
-            .Where(entry => entry.EventId != Guid.Empty)
-            .GroupBy(entry => entry.EventId)
-            .ToDictionary(group => group.Key, group => group.First());
+        this.entries = AppendOnlyList<RecordedEntry>.From(entries);
+        MaxSequence = entries.Count == 0 ? 0 : entries.Max(entry => entry.Sequence);
+        correctionTargets = [.. entries.Select(entry => entry.Event).OfType<EntryCorrected>().Select(correction => correction.EventId)];
 
         var correctedData = new Dictionary<Guid, PartnershipEvent>();
         var correctedBy = new Dictionary<Guid, List<Guid>>();
@@ -40,30 +45,20 @@ public sealed class PartnershipHistory
         }
 
         CorrectedBy = correctedBy.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<Guid>)pair.Value);
-        Effective = [.. entries
+        effective = AppendOnlyList<RecordedEntry>.From(entries
             .Where(entry => entry.Event is not EntryCorrected)
             .Select(entry => correctedData.TryGetValue(entry.EventId, out var data) ? entry with { Event = data } : entry)
-            .Order(OccurredOrder)];
-        effectiveById = Effective
-            .Where(entry => entry.EventId != Guid.Empty)
-            .GroupBy(entry => entry.EventId)
-            .ToDictionary(group => group.Key, group => group.First());
+            .Order(OccurredOrder));
     }
 
     /// <summary>An entry that <see cref="FollowsEverything"/>: nothing before it changes, so nothing is sorted or folded again.</summary>
     private PartnershipHistory(PartnershipHistory before, RecordedEntry last)
     {
-        Entries = [.. before.Entries, last];
-        entriesById = new Dictionary<Guid, RecordedEntry>(before.entriesById);
-        effectiveById = new Dictionary<Guid, RecordedEntry>(before.effectiveById);
-        if (last.EventId != Guid.Empty)
-        {
-            entriesById.TryAdd(last.EventId, last);
-            effectiveById.TryAdd(last.EventId, last);
-        }
-
+        entries = before.entries.Append(last);
+        effective = before.effective.Append(last);
+        MaxSequence = Math.Max(before.MaxSequence, last.Sequence);
+        correctionTargets = before.correctionTargets;
         CorrectedBy = before.CorrectedBy;
-        Effective = [.. before.Effective, last];
     }
 
     /// <summary>Occurred order, ties broken by the ledger sequence.</summary>
@@ -76,10 +71,13 @@ public sealed class PartnershipHistory
     public static PartnershipHistory Empty { get; } = new([]);
 
     /// <summary>Every entry as recorded, corrections included, in version order.</summary>
-    public IReadOnlyList<RecordedEntry> Entries { get; }
+    public IReadOnlyList<RecordedEntry> Entries => entries;
 
     /// <summary>Every entry that is not a correction, with its corrected data, in occurred order.</summary>
-    public IReadOnlyList<RecordedEntry> Effective { get; }
+    public IReadOnlyList<RecordedEntry> Effective => effective;
+
+    /// <summary>The highest ledger sequence among the entries; 0 when there are none.</summary>
+    public long MaxSequence { get; }
 
     /// <summary>For each corrected entry, the corrections applied to it, in the order they were recorded.</summary>
     public IReadOnlyDictionary<Guid, IReadOnlyList<Guid>> CorrectedBy { get; }
@@ -108,22 +106,19 @@ public sealed class PartnershipHistory
         }
 
         // A correction recorded before its target is ignored until the target arrives; folding afresh then applies it.
-        foreach (var earlier in Entries)
-        {
-            if (earlier.Event is EntryCorrected correction && correction.EventId == entry.EventId)
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return !correctionTargets.Contains(entry.EventId);
     }
 
     /// <summary>The entry as originally recorded.</summary>
-    public RecordedEntry? Find(Guid eventId) => entriesById.GetValueOrDefault(eventId);
+    public RecordedEntry? Find(Guid eventId) => LazyInitializer.EnsureInitialized(ref entriesById, () => FirstById(entries)).GetValueOrDefault(eventId);
 
     /// <summary>The entry with its latest corrected data, or null when it is unknown or is itself a correction.</summary>
-    public RecordedEntry? FindEffective(Guid eventId) => effectiveById.GetValueOrDefault(eventId);
+    public RecordedEntry? FindEffective(Guid eventId) => LazyInitializer.EnsureInitialized(ref effectiveById, () => FirstById(effective)).GetValueOrDefault(eventId);
+
+    private static Dictionary<Guid, RecordedEntry> FirstById(IEnumerable<RecordedEntry> entries) => entries
+        .Where(entry => entry.EventId != Guid.Empty)
+        .GroupBy(entry => entry.EventId)
+        .ToDictionary(group => group.Key, group => group.First());
 
     private PartnershipEvent? CorrectedData(EntryCorrected correction)
     {
