@@ -66,18 +66,21 @@ public sealed class LedgerEventStore(NpgsqlDataSource dataSource, EventTypeRegis
 
     /// <summary>
     /// The stream in version order: all of it, up to <paramref name="toVersion"/>, and/or as it stood at
-    /// <paramref name="recordedAtOrBefore"/> (events recorded at or before that moment).
+    /// <paramref name="recordedAtOrBefore"/> (events recorded at or before that moment); only the events after
+    /// <paramref name="afterVersion"/>, for a reader that holds the stream up to that version.
     /// </summary>
     public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(
         Guid streamId,
         long? toVersion = null,
         DateTimeOffset? recordedAtOrBefore = null,
+        long afterVersion = 0,
         CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"""
             select {StoredEventRow.Columns}
               from ledger.events
              where stream_id = $1
+               and version > $4
                and ($2::bigint is null or version <= $2)
                and ($3::timestamptz is null or recorded_at <= $3)
              order by version
@@ -85,6 +88,7 @@ public sealed class LedgerEventStore(NpgsqlDataSource dataSource, EventTypeRegis
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = streamId });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)toVersion ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)recordedAtOrBefore?.UtcDateTime ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = afterVersion });
         return await ReadEventsAsync(command, cancellationToken);
     }
 

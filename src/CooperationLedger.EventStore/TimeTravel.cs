@@ -60,7 +60,7 @@ public static class TimeTravel
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(fold);
-        return fold(await store.ReadStreamAsync(streamId, upToVersion, recordedAsOf, cancellationToken));
+        return fold(await store.ReadStreamAsync(streamId, upToVersion, recordedAsOf, cancellationToken: cancellationToken));
     }
 
     private static async Task<IReadOnlyList<RecordedEvent>> ReadOccurredSliceAsync(

@@ -70,6 +70,21 @@ public sealed class ReadTests(LedgerDatabase database) : IClassFixture<LedgerDat
     }
 
     [Fact]
+    public async Task A_reader_holding_a_stream_up_to_a_version_reads_only_what_follows()
+    {
+        var streamId = Guid.CreateVersion7();
+        await Store.StartStreamAsync(streamId, PartnershipStream, Visits(5), Recorder, TestContext.Current.CancellationToken);
+
+        var afterThree = await Store.ReadStreamAsync(streamId, afterVersion: 3, cancellationToken: TestContext.Current.CancellationToken);
+        var betweenOneAndFour = await Store.ReadStreamAsync(streamId, toVersion: 4, afterVersion: 1, cancellationToken: TestContext.Current.CancellationToken);
+        var afterAll = await Store.ReadStreamAsync(streamId, afterVersion: 5, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal([4L, 5L], afterThree.Select(recorded => recorded.Version));
+        Assert.Equal([2L, 3L, 4L], betweenOneAndFour.Select(recorded => recorded.Version));
+        Assert.Empty(afterAll);
+    }
+
+    [Fact]
     public async Task A_stream_can_be_read_as_it_stood_at_a_recorded_time()
     {
         var streamId = Guid.CreateVersion7();

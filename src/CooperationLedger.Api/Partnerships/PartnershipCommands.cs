@@ -70,18 +70,18 @@ public sealed class PartnershipCommands(
         }
 
         var commands = read.Value;
-        var mayUseRemembered = true;
+        PartnershipState? decidedOn = null;
         var conflicts = 0;
         while (true)
         {
-            var current = await CurrentStateAsync(partnershipId, expectedVersion, recording, mayUseRemembered, cancellationToken);
-            mayUseRemembered = false;
+            var current = await CurrentStateAsync(partnershipId, expectedVersion, recording, decidedOn, cancellationToken);
             if (current.Outcome is { } known)
             {
                 return known;
             }
 
             var state = current.State!;
+            decidedOn = state;
             var batch = PartnershipDecider.DecideAll(state, commands, clock.GetUtcNow());
             if (batch.Decision is Rejection rejection)
             {
@@ -133,18 +133,31 @@ public sealed class PartnershipCommands(
 
     /// <summary>
     /// The partnership to decide against: the one this process remembers when it may be current (no
-    /// If-Match, or one naming its version; no Idempotency-Key, whose earlier answer only the stored events show),
-    /// else the stored stream, which also settles a missing partnership, a retry and a stale If-Match.
+    /// If-Match, or one naming its version; no Idempotency-Key, whose earlier answer only the stored events show).
+    /// After an attempt decided on <paramref name="decidedOn"/> lost to another writer or broke a rule, the newest
+    /// state known here caught up with the entries stored after it. Else the stored stream, which also settles a
+    /// missing partnership, a retry and a stale If-Match.
     /// </summary>
     private async Task<CurrentState> CurrentStateAsync(
-        Guid partnershipId, long? expectedVersion, Recording recording, bool mayUseRemembered, CancellationToken cancellationToken)
+        Guid partnershipId, long? expectedVersion, Recording recording, PartnershipState? decidedOn, CancellationToken cancellationToken)
     {
-        if (mayUseRemembered
-            && recording.IdempotencyKey is null
-            && committed.Latest(partnershipId) is { } remembered
+        var remembered = recording.IdempotencyKey is null ? committed.Latest(partnershipId) : null;
+        if (decidedOn is null
+            && remembered is not null
             && (expectedVersion is null || expectedVersion == remembered.Version))
         {
             return new CurrentState(remembered, Outcome: null, WasRemembered: true);
+        }
+
+        if (decidedOn is not null && recording.IdempotencyKey is null && expectedVersion is null)
+        {
+            // Entries up to a version never change, so only those stored since are read: reading the whole stream
+            // again took long enough on a busy, long partnership for the next writer to win once more.
+            var known = remembered is not null && remembered.Version > decidedOn.Version ? remembered : decidedOn;
+            var stored = await store.ReadStreamAsync(partnershipId, afterVersion: known.Version, cancellationToken: cancellationToken);
+            var caughtUp = LedgerEntries.ToEntries(stored).Aggregate(known, (before, entry) => before.Including(entry));
+            committed.Remember(partnershipId, caughtUp);
+            return new CurrentState(caughtUp, Outcome: null, WasRemembered: false);
         }
 
         var recorded = await store.ReadStreamAsync(partnershipId, cancellationToken: cancellationToken);
