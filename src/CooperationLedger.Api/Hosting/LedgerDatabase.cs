@@ -17,9 +17,6 @@ public sealed class LedgerDatabase(IConfiguration configuration, IOptions<Ledger
     /// <summary>Planned appends hold few connections at a time; their pool stays small beside the main one.</summary>
     private const int AppendPoolSize = 20;
 
-    /// <summary>How many statements Npgsql keeps prepared on each connection when the connection string sets none.</summary>
-    private const int AutoPreparedStatements = 64;
-
     private NpgsqlDataSource? dataSource;
     private NpgsqlDataSource? appendDataSource;
     private LocalPostgres? embeddedServer;
@@ -47,12 +44,12 @@ public sealed class LedgerDatabase(IConfiguration configuration, IOptions<Ledger
         var connectionString = IsEmbedded
             ? await StartEmbeddedServerAsync(cancellationToken)
             : configuration.GetConnectionString(LedgerOptions.ConnectionStringName)!;
-        dataSource = BuildDataSource(connectionString, "cooperation-ledger", _ => { });
-        appendDataSource = BuildDataSource(connectionString, "cooperation-ledger-appends", settings =>
+        dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "cooperation-ledger" }.Build();
+        appendDataSource = new NpgsqlDataSourceBuilder(connectionString)
         {
-            settings.NoResetOnClose = true;
-            settings.MaxPoolSize = AppendPoolSize;
-        });
+            Name = "cooperation-ledger-appends",
+            ConnectionStringBuilder = { NoResetOnClose = true, MaxPoolSize = AppendPoolSize },
+        }.Build();
         var applied = await LedgerSchema.MigrateAsync(dataSource, LedgerSchema.EmbeddedIn(typeof(LedgerDatabase).Assembly), cancellationToken);
         if (applied.Count > 0)
         {
@@ -79,23 +76,6 @@ public sealed class LedgerDatabase(IConfiguration configuration, IOptions<Ledger
         {
             return false;
         }
-    }
-
-    /// <summary>
-    /// A data source whose repeated statements are prepared: the service runs a few fixed statements over and over
-    /// (the daemon's feed reads and checkpoints, summary and timeline reads), and PostgreSQL otherwise plans each
-    /// execution again, which cost the daemon as much as running them (docs/benchmarks.md, session 6).
-    /// </summary>
-    private static NpgsqlDataSource BuildDataSource(string connectionString, string name, Action<NpgsqlConnectionStringBuilder> configure)
-    {
-        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = name };
-        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
-        {
-            builder.ConnectionStringBuilder.MaxAutoPrepare = AutoPreparedStatements;
-        }
-
-        configure(builder.ConnectionStringBuilder);
-        return builder.Build();
     }
 
     public async ValueTask DisposeAsync()
