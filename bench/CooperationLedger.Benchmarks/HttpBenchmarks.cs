@@ -41,6 +41,8 @@ internal static class HttpBenchmarks
 
         // Only the appends, for comparing two builds of the service quickly; the ratio then needs a full run.
         var appendsOnly = args.Contains("--appends-only");
+        // How many entries each partnership appended to already holds: an append must not cost its partnership's history.
+        var history = StoreBenchmarks.ReadOption(args, "--history", 1);
         var stolen = new StolenTime();
         var visitJson = JsonSerializer.Serialize(BenchEvents.SampleVisit(), BenchJsonContext.Default.BenchVisit);
         var baseline = await RawInsertBaseline.CreateAsync(server, visitJson);
@@ -50,6 +52,13 @@ internal static class HttpBenchmarks
 
         var partnerships = await OpenPartnershipsAsync(http, Clients * PartnershipsPerClient);
         var appendBody = $$$"""{"type":"visit-held","occurredAt":"2024-04-01","data":{{{visitJson}}},"source":{"kind":"news-article","title":"Deepening the Cooperation of Sci-Tech Innovative Talents Cultivation","publishedOn":"2024-04-09"}}""";
+        if (history > 1)
+        {
+            await GrowHistoriesAsync(http, partnerships, history - 1, appendBody);
+            await WaitForProjectionsAsync(http);
+            Console.WriteLine($"Each of the {partnerships.Count} partnerships appended to holds {history:N0} entries before the appends are measured.");
+            Console.WriteLine();
+        }
         var counters = new int[Clients];
         var (appends, appendCpu) = await Throughput.MeasureAsync(Clients, warmup, duration, async client =>
         {
@@ -135,6 +144,53 @@ internal static class HttpBenchmarks
             }
         }));
         return [.. ids];
+    }
+
+    /// <summary>
+    /// Appends <paramref name="entries"/> entries to each partnership through the service, a hundred per request (an
+    /// atomic batch), so that the service has seen them as it sees any append.
+    /// </summary>
+    private static async Task GrowHistoriesAsync(HttpClient http, List<Guid> partnerships, int entries, string entryJson)
+    {
+        const int PerRequest = 100;
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < partnerships.Count)
+            {
+                for (var appended = 0; appended < entries; appended += PerRequest)
+                {
+                    var batch = $"[{string.Join(',', Enumerable.Repeat(entryJson, Math.Min(PerRequest, entries - appended)))}]";
+                    using var response = await http.PostAsync($"/api/partnerships/{partnerships[index]}/events", Json(batch));
+                    if (response.StatusCode != HttpStatusCode.Created)
+                    {
+                        throw new InvalidOperationException($"growing a history answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                    }
+                }
+            }
+        }));
+    }
+
+    /// <summary>Until the daemon has applied every entry, so that catching up does not share the cores with the appends measured.</summary>
+    private static async Task WaitForProjectionsAsync(HttpClient http)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(10);
+        while (true)
+        {
+            var items = JsonNode.Parse(await http.GetStringAsync("/api/projections"))!["items"]!.AsArray();
+            if (items.All(item => item!["lagEvents"]!.GetValue<long>() == 0))
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the projections did not catch up within 10 minutes");
+            }
+
+            await Task.Delay(500);
+        }
     }
 
     private static async Task<double[]> MeasureReadsAsync(HttpClient http, Guid[] ids, int clients, int requestsPerClient)
