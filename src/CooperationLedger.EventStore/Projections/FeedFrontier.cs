@@ -14,6 +14,9 @@ internal sealed class FeedFrontier(NpgsqlDataSource dataSource, ProjectionEngine
     /// <summary>The channel the engine notifies after appends; notifications are delivered when the append commits.</summary>
     public const string Channel = "ledger_appended";
 
+    /// <summary>Wakes the daemons when the append commits; its one parameter is <see cref="Channel"/>.</summary>
+    public const string NotifySql = "select pg_notify($1, '')";
+
     /// <summary>The last value the sequence issued to anyone, committed or not: the head of the feed.</summary>
     public const string LastIssuedSql = """
         select case when is_called then last_value else last_value - 1 end from ledger.event_sequence

@@ -201,7 +201,7 @@ internal sealed class PlannedAppendCombiner(
 
         if (options.NotifyOnAppend)
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_notify($1, '')") { Parameters = { new() { Value = FeedFrontier.Channel } } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(FeedFrontier.NotifySql) { Parameters = { new() { Value = FeedFrontier.Channel } } });
         }
     }
 

@@ -118,7 +118,7 @@ public sealed class ProjectionEngine
         }
 
         var append = PendingAppend.Prepare(store.Registry, streamId, streamType, expectedVersion, events, metadata);
-        if (await PlanInlineAsync(append, streamType, expectedVersion, events, metadata, cancellationToken) is { } planned)
+        if (await PlanInlineAsync(append, streamType, events, metadata, cancellationToken) is { } planned)
         {
             try
             {
@@ -148,7 +148,7 @@ public sealed class ProjectionEngine
 
             if (options.NotifyOnAppend)
             {
-                await using var notify = CheckpointStore.Command(connection, transaction, "select pg_notify($1, '')", FeedFrontier.Channel);
+                await using var notify = CheckpointStore.Command(connection, transaction, FeedFrontier.NotifySql, FeedFrontier.Channel);
                 await notify.ExecuteNonQueryAsync(cancellationToken);
             }
         }
@@ -392,11 +392,11 @@ public sealed class ProjectionEngine
     /// known previous version, or plans built on different events.
     /// </summary>
     private async Task<PlannedInlineAppend?> PlanInlineAsync(
-        PendingAppend append, string streamType, ExpectedVersion expectedVersion, IReadOnlyList<NewEvent> events, AppendMetadata metadata, CancellationToken cancellationToken)
+        PendingAppend append, string streamType, IReadOnlyList<NewEvent> events, AppendMetadata metadata, CancellationToken cancellationToken)
     {
         if (inlineProjections.Count == 0
             || metadata.IdempotencyKey is not null
-            || (expectedVersion.StreamMustNotExist ? 0 : expectedVersion.Version) is not { } previousVersion)
+            || append.PreviousVersion is not { } previousVersion)
         {
             return null;
         }
