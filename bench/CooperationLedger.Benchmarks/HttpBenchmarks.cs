@@ -19,6 +19,9 @@ internal static class HttpBenchmarks
     private const int Clients = 8;
     private const int PartnershipsPerClient = 64;
 
+    /// <summary>Set-up requests go out as many at a time as the measured clients send.</summary>
+    private static readonly ParallelOptions EachClient = new() { MaxDegreeOfParallelism = Clients };
+
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = StoreBenchmarks.ReadOption(args, "--seconds", 10);
@@ -122,27 +125,22 @@ internal static class HttpBenchmarks
     private static async Task<List<Guid>> OpenPartnershipsAsync(HttpClient http, int count)
     {
         var ids = new Guid[Math.Max(0, count)];
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
+        await Parallel.ForAsync(0, ids.Length, EachClient, async (index, _) =>
         {
-            int index;
-            while ((index = Interlocked.Increment(ref next)) < ids.Length)
+            var body = $$"""
+                {"title":"Bench partnership {{index}}","occurredAt":"2024-03-21",
+                 "partners":[{"name":"Bench University {{index}}","kind":"university","aliases":["BU {{index}}"]}],
+                 "themes":["sci-tech innovative talents"]}
+                """;
+            using var response = await http.PostAsync("/api/partnerships", Json(body));
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode != HttpStatusCode.Created)
             {
-                var body = $$"""
-                    {"title":"Bench partnership {{index}}","occurredAt":"2024-03-21",
-                     "partners":[{"name":"Bench University {{index}}","kind":"university","aliases":["BU {{index}}"]}],
-                     "themes":["sci-tech innovative talents"]}
-                    """;
-                using var response = await http.PostAsync("/api/partnerships", Json(body));
-                var text = await response.Content.ReadAsStringAsync();
-                if (response.StatusCode != HttpStatusCode.Created)
-                {
-                    throw new InvalidOperationException($"opening answered {(int)response.StatusCode}: {text}");
-                }
-
-                ids[index] = Guid.Parse(JsonNode.Parse(text)!["id"]!.GetValue<string>());
+                throw new InvalidOperationException($"opening answered {(int)response.StatusCode}: {text}");
             }
-        }));
+
+            ids[index] = Guid.Parse(JsonNode.Parse(text)!["id"]!.GetValue<string>());
+        });
         return [.. ids];
     }
 
@@ -153,23 +151,18 @@ internal static class HttpBenchmarks
     private static async Task GrowHistoriesAsync(HttpClient http, List<Guid> partnerships, int entries, string entryJson)
     {
         const int PerRequest = 100;
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
+        await Parallel.ForEachAsync(partnerships, EachClient, async (partnershipId, _) =>
         {
-            int index;
-            while ((index = Interlocked.Increment(ref next)) < partnerships.Count)
+            for (var appended = 0; appended < entries; appended += PerRequest)
             {
-                for (var appended = 0; appended < entries; appended += PerRequest)
+                var batch = $"[{string.Join(',', Enumerable.Repeat(entryJson, Math.Min(PerRequest, entries - appended)))}]";
+                using var response = await http.PostAsync($"/api/partnerships/{partnershipId}/events", Json(batch));
+                if (response.StatusCode != HttpStatusCode.Created)
                 {
-                    var batch = $"[{string.Join(',', Enumerable.Repeat(entryJson, Math.Min(PerRequest, entries - appended)))}]";
-                    using var response = await http.PostAsync($"/api/partnerships/{partnerships[index]}/events", Json(batch));
-                    if (response.StatusCode != HttpStatusCode.Created)
-                    {
-                        throw new InvalidOperationException($"growing a history answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-                    }
+                    throw new InvalidOperationException($"growing a history answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
                 }
             }
-        }));
+        });
     }
 
     /// <summary>Until the daemon has applied every entry, so that catching up does not share the cores with the appends measured.</summary>
