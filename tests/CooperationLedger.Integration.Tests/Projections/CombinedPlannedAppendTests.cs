@@ -53,12 +53,12 @@ public sealed class CombinedPlannedAppendTests(PostgresServer server)
         Assert.True((await host.Store.VerifyAllAsync(Cancellation)).Valid);
         foreach (var streamId in existing)
         {
-            Assert.Equal((8, 2), await RowAsync(host, streamId));
+            Assert.Equal((8, 2), await projection.RowAsync(host, streamId, Cancellation));
         }
 
         foreach (var streamId in started)
         {
-            Assert.Equal((10, 2), await RowAsync(host, streamId));
+            Assert.Equal((10, 2), await projection.RowAsync(host, streamId, Cancellation));
         }
 
         Assert.Empty(projection.Applied);
@@ -96,7 +96,7 @@ public sealed class CombinedPlannedAppendTests(PostgresServer server)
         Assert.Equal(2, Assert.IsType<AppendResult>(results[4]).LastVersion);
 
         Assert.Equal(usualWay.LastSequence, Assert.Single(projection.Applied)[^1].Sequence);
-        Assert.Equal(new (long, long)[] { (6, 2), (5, 1), (5, 1), (7, 2), (8, 2) }, await Task.WhenAll(streams.Select(streamId => RowAsync(host, streamId))));
+        Assert.Equal(new (long, long)[] { (6, 2), (5, 1), (5, 1), (7, 2), (8, 2) }, await Task.WhenAll(streams.Select(streamId => projection.RowAsync(host, streamId, Cancellation))));
         Assert.Equal(new long[] { 2, 1, 1, 2, 2 }, await Task.WhenAll(streams.Select(async streamId => (await host.Store.GetStreamStateAsync(streamId, Cancellation))!.Version)));
         Assert.True((await host.Store.VerifyAllAsync(Cancellation)).Valid);
     }
@@ -121,7 +121,7 @@ public sealed class CombinedPlannedAppendTests(PostgresServer server)
         Assert.Equal(2, group);
         Assert.Equal([1, 2, 1], projection.WrittenGroups.TakeLast(3));
         Assert.Equal(new long[] { 2, 3, 2 }, results.Select(result => Assert.IsType<AppendResult>(result).LastVersion));
-        Assert.Equal((8, 3), await RowAsync(host, streamId));
+        Assert.Equal((8, 3), await projection.RowAsync(host, streamId, Cancellation));
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed class CombinedPlannedAppendTests(PostgresServer server)
         Assert.Contains(projection.WrittenGroups, size => size > 1);
         foreach (var streamId in streams)
         {
-            Assert.Equal((5 + 10 + 20, 21), await RowAsync(host, streamId));
+            Assert.Equal((5 + 10 + 20, 21), await projection.RowAsync(host, streamId, Cancellation));
         }
 
         Assert.Equal(12 * 21, (await host.Store.ReadAllAsync(0, 1_000, Cancellation)).Count);
@@ -236,13 +236,5 @@ public sealed class CombinedPlannedAppendTests(PostgresServer server)
         var host = new ProjectionHost(database, [projection], OneRoundTripAtATime);
         await host.Engine.EnsureStorageAsync(Cancellation);
         return host;
-    }
-
-    private static async Task<(long Attendees, long Version)> RowAsync(ProjectionHost host, Guid streamId)
-    {
-        await using var command = host.DataSource.CreateCommand($"select attendees, version from {await host.Engine.ActiveTableAsync(Name, "streams", Cancellation)} where stream_id = $1");
-        command.Parameters.Add(new() { Value = streamId });
-        await using var reader = await command.ExecuteReaderAsync(Cancellation);
-        return await reader.ReadAsync(Cancellation) ? (reader.GetInt64(0), reader.GetInt64(1)) : (0, 0);
     }
 }

@@ -14,6 +14,8 @@ namespace CooperationLedger.Integration.Tests.Projections;
 /// </summary>
 public sealed class PlannedAttendeesProjection(string name) : IPlannedInlineProjection
 {
+    public const string TableBaseName = "streams";
+
     private int plansMade;
 
     public string Name => name;
@@ -35,7 +37,7 @@ public sealed class PlannedAttendeesProjection(string name) : IPlannedInlineProj
     public async Task CreateStorageAsync(ProjectionContext context, CancellationToken cancellationToken)
     {
         await using var command = context.CreateCommand($"""
-            create table {context.TableName("streams")} (
+            create table {context.TableName(TableBaseName)} (
                 stream_id uuid primary key,
                 attendees bigint not null,
                 version bigint not null
@@ -57,7 +59,7 @@ public sealed class PlannedAttendeesProjection(string name) : IPlannedInlineProj
         }
 
         var poisoned = visits.Any(visit => visit.Organisation == VisitCountProjection.PoisonOrganisation);
-        return new AttendeesPlan(BuiltOn(append), append.TableName("streams"), append.StreamId, visits.Sum(visit => (long)visit.Attendees), append.PreviousVersion + visits.Count, poisoned, Committed.Enqueue);
+        return new AttendeesPlan(BuiltOn(append), append.TableName(TableBaseName), append.StreamId, visits.Sum(visit => (long)visit.Attendees), append.PreviousVersion + visits.Count, poisoned, Committed.Enqueue);
     }
 
     /// <summary>One statement per plan, so that a group's statements fail one by one as a single append's would.</summary>
@@ -72,10 +74,20 @@ public sealed class PlannedAttendeesProjection(string name) : IPlannedInlineProj
         Applied.Enqueue(events);
         foreach (var stream in events.Where(recorded => recorded.Data is VisitHeld).GroupBy(recorded => recorded.StreamId))
         {
-            var upsert = Upsert(context.TableName("streams"), stream.Key, stream.Sum(recorded => (long)((VisitHeld)recorded.Data).Attendees), stream.Max(recorded => recorded.Version), poisoned: false);
+            var upsert = Upsert(context.TableName(TableBaseName), stream.Key, stream.Sum(recorded => (long)((VisitHeld)recorded.Data).Attendees), stream.Max(recorded => recorded.Version), poisoned: false);
             await using var batch = new NpgsqlBatch(context.Connection, context.Transaction) { BatchCommands = { upsert } };
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    /// <summary>A stream's row in the active generation; (0, 0) when it has none.</summary>
+    public async Task<(long Attendees, long Version)> RowAsync(ProjectionHost host, Guid streamId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        await using var command = host.DataSource.CreateCommand($"select attendees, version from {await host.Engine.ActiveTableAsync(Name, TableBaseName, cancellationToken)} where stream_id = $1");
+        command.Parameters.Add(new() { Value = streamId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetInt64(1)) : (0, 0);
     }
 
     private static NpgsqlBatchCommand Upsert(string table, Guid streamId, long attendees, long version, bool poisoned) =>

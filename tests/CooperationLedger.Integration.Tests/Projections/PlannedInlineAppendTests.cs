@@ -30,7 +30,7 @@ public sealed class PlannedInlineAppendTests(PostgresServer server)
 
         Assert.Empty(projection.Applied);
         Assert.Equal([first, second], projection.Committed);
-        Assert.Equal((13, 3), await RowAsync(host, streamId));
+        Assert.Equal((13, 3), await projection.RowAsync(host, streamId, Cancellation));
         Assert.Equal(3, (await host.Store.ReadStreamAsync(streamId, cancellationToken: Cancellation)).Count);
     }
 
@@ -49,7 +49,7 @@ public sealed class PlannedInlineAppendTests(PostgresServer server)
         Assert.Equal(PostgresErrorCodes.DivisionByZero, error.SqlState);
         Assert.Single(await host.Store.ReadStreamAsync(streamId, cancellationToken: Cancellation));
         Assert.Equal(1, (await host.Store.GetStreamStateAsync(streamId, Cancellation))!.Version);
-        Assert.Equal((5, 1), await RowAsync(host, streamId));
+        Assert.Equal((5, 1), await projection.RowAsync(host, streamId, Cancellation));
         Assert.Single(projection.Committed);
     }
 
@@ -67,7 +67,7 @@ public sealed class PlannedInlineAppendTests(PostgresServer server)
         // The first append started the stream, so it built on nothing and was planned; the second was refused.
         Assert.Single(projection.Committed);
         Assert.Equal(appended.Events.Select(appendedEvent => appendedEvent.Sequence), Assert.Single(projection.Applied).Select(recorded => recorded.Sequence));
-        Assert.Equal((8, 2), await RowAsync(host, streamId));
+        Assert.Equal((8, 2), await projection.RowAsync(host, streamId, Cancellation));
         Assert.Equal(2, (await host.Store.ReadStreamAsync(streamId, cancellationToken: Cancellation)).Count);
     }
 
@@ -85,7 +85,7 @@ public sealed class PlannedInlineAppendTests(PostgresServer server)
 
         Assert.Equal(2, projection.Committed.Count);
         Assert.Empty(projection.Applied);
-        Assert.Equal((8, 2), await RowAsync(host, streamId));
+        Assert.Equal((8, 2), await projection.RowAsync(host, streamId, Cancellation));
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class PlannedInlineAppendTests(PostgresServer server)
         Assert.Equal(first.Events.Select(appendedEvent => appendedEvent.EventId), retry.Events.Select(appendedEvent => appendedEvent.EventId));
         Assert.Empty(projection.Committed);
         Assert.Single(projection.Applied);
-        Assert.Equal((5, 1), await RowAsync(host, streamId));
+        Assert.Equal((5, 1), await projection.RowAsync(host, streamId, Cancellation));
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class PlannedInlineAppendTests(PostgresServer server)
             streamId, PartnershipStream, ExpectedVersion.Exactly(1), [Visit(attendees: 3)], Recorder, Cancellation));
 
         Assert.Equal(2, conflict.Actual);
-        Assert.Equal((11, 2), await RowAsync(host, streamId));
+        Assert.Equal((11, 2), await projection.RowAsync(host, streamId, Cancellation));
         Assert.Single(projection.Committed);
     }
 
@@ -146,7 +146,7 @@ public sealed class PlannedInlineAppendTests(PostgresServer server)
         }
 
         Assert.Equal(5, projection.Committed.Count);
-        Assert.Equal((10, 5), await RowAsync(host, streamId));
+        Assert.Equal((10, 5), await projection.RowAsync(host, streamId, Cancellation));
         await using var sessions = host.DataSource.CreateCommand("select count(*) from pg_stat_activity where application_name = 'planned-appends' and datname = current_database()");
         Assert.Equal(1L, await sessions.ExecuteScalarAsync(Cancellation));
     }
@@ -176,7 +176,7 @@ public sealed class PlannedInlineAppendTests(PostgresServer server)
             }
         }, Cancellation)));
 
-        Assert.Equal((121, 121), await RowAsync(host, streamId));
+        Assert.Equal((121, 121), await projection.RowAsync(host, streamId, Cancellation));
         Assert.Equal(Enumerable.Range(1, 121).Select(version => (long)version), projection.Committed.Select(result => result.LastVersion).Order());
         Assert.Empty(projection.Applied);
     }
@@ -201,8 +201,8 @@ public sealed class PlannedInlineAppendTests(PostgresServer server)
         var appended = await hostA.Engine.AppendWithInlineProjectionsAsync(streamId, PartnershipStream, ExpectedVersion.Exactly(1), [Visit(attendees: 3)], Recorder, Cancellation);
 
         Assert.Equal(appended.LastSequence, Assert.Single(projectionA.Applied)[^1].Sequence);
-        Assert.EndsWith("__g1\"", await hostA.Engine.ActiveTableAsync(Name, "streams", Cancellation));
-        Assert.Equal((8, 2), await RowAsync(hostA, streamId));
+        Assert.EndsWith("__g1\"", await hostA.Engine.ActiveTableAsync(Name, PlannedAttendeesProjection.TableBaseName, Cancellation));
+        Assert.Equal((8, 2), await projectionA.RowAsync(hostA, streamId, Cancellation));
     }
 
     private static async Task<ProjectionHost> StartAsync(LedgerDatabase database, PlannedAttendeesProjection projection, ProjectionEngineOptions? options = null)
@@ -217,13 +217,5 @@ public sealed class PlannedInlineAppendTests(PostgresServer server)
         await using var command = host.DataSource.CreateCommand("select exists (select from pg_tables where schemaname = 'projections' and tablename = $1)");
         command.Parameters.Add(new() { Value = table });
         return (bool)(await command.ExecuteScalarAsync(Cancellation))!;
-    }
-
-    private static async Task<(long Attendees, long Version)> RowAsync(ProjectionHost host, Guid streamId)
-    {
-        await using var command = host.DataSource.CreateCommand($"select attendees, version from {await host.Engine.ActiveTableAsync(Name, "streams", Cancellation)} where stream_id = $1");
-        command.Parameters.Add(new() { Value = streamId });
-        await using var reader = await command.ExecuteReaderAsync(Cancellation);
-        return await reader.ReadAsync(Cancellation) ? (reader.GetInt64(0), reader.GetInt64(1)) : (0, 0);
     }
 }
