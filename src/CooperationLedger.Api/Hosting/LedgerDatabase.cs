@@ -17,8 +17,15 @@ public sealed class LedgerDatabase(IConfiguration configuration, IOptions<Ledger
     /// <summary>Planned appends hold few connections at a time; their pool stays small beside the main one.</summary>
     private const int AppendPoolSize = 20;
 
+    /// <summary>
+    /// How many statements each daemon connection keeps prepared: the frontier's call, the page read, the checkpoint's
+    /// move and each projection's writes, with room for a rebuild's.
+    /// </summary>
+    private const int DaemonPreparedStatements = 32;
+
     private NpgsqlDataSource? dataSource;
     private NpgsqlDataSource? appendDataSource;
+    private NpgsqlDataSource? daemonDataSource;
     private LocalPostgres? embeddedServer;
 
     public NpgsqlDataSource DataSource =>
@@ -30,6 +37,14 @@ public sealed class LedgerDatabase(IConfiguration configuration, IOptions<Ledger
     /// </summary>
     public NpgsqlDataSource AppendDataSource =>
         appendDataSource ?? throw new InvalidOperationException("The ledger database is used before the service started it.");
+
+    /// <summary>
+    /// The same database for the projection daemon, which prepares the statements it repeats (<c>Max Auto Prepare</c>).
+    /// Only the daemon's: each was checked to plan well for any value (docs/benchmarks.md, session 7), and the
+    /// service's other statements were not.
+    /// </summary>
+    public NpgsqlDataSource DaemonDataSource =>
+        daemonDataSource ?? throw new InvalidOperationException("The ledger database is used before the service started it.");
 
     /// <summary>True when no connection string is configured and the service runs its own PostgreSQL.</summary>
     public bool IsEmbedded => string.IsNullOrWhiteSpace(configuration.GetConnectionString(LedgerOptions.ConnectionStringName));
@@ -49,6 +64,11 @@ public sealed class LedgerDatabase(IConfiguration configuration, IOptions<Ledger
         {
             Name = "cooperation-ledger-appends",
             ConnectionStringBuilder = { NoResetOnClose = true, MaxPoolSize = AppendPoolSize },
+        }.Build();
+        daemonDataSource = new NpgsqlDataSourceBuilder(connectionString)
+        {
+            Name = "cooperation-ledger-daemon",
+            ConnectionStringBuilder = { MaxAutoPrepare = DaemonPreparedStatements, AutoPrepareMinUsages = 2 },
         }.Build();
         var applied = await LedgerSchema.MigrateAsync(dataSource, LedgerSchema.EmbeddedIn(typeof(LedgerDatabase).Assembly), cancellationToken);
         if (applied.Count > 0)
@@ -88,6 +108,11 @@ public sealed class LedgerDatabase(IConfiguration configuration, IOptions<Ledger
         if (appendDataSource is not null)
         {
             await appendDataSource.DisposeAsync();
+        }
+
+        if (daemonDataSource is not null)
+        {
+            await daemonDataSource.DisposeAsync();
         }
 
         if (embeddedServer is not null)

@@ -41,7 +41,8 @@ public static class LedgerStorage
             provider.GetRequiredService<LedgerEventStore>(),
             provider.GetServices<IProjection>(),
             provider.GetRequiredService<ProjectionEngineOptions>(),
-            provider.GetRequiredService<LedgerDatabase>().AppendDataSource));
+            provider.GetRequiredService<LedgerDatabase>().AppendDataSource,
+            provider.GetRequiredService<LedgerDatabase>().DaemonDataSource));
 
         services.AddSingleton<PartnershipCommands>();
         services.AddSingleton<PartnershipSummaries>();

@@ -11,18 +11,27 @@ namespace CooperationLedger.EventStore.Projections;
 /// </summary>
 internal sealed class EventFeedReader(NpgsqlDataSource dataSource, EventTypeRegistry registry)
 {
+    private static readonly string PageSql = $"""
+        select {StoredEventRow.Columns}
+          from ledger.events
+         where sequence > $1 and sequence <= $2
+         order by sequence
+         limit $3
+        """;
+
     /// <summary>Up to <paramref name="limit"/> events with <paramref name="after"/> &lt; sequence ≤ <paramref name="upTo"/>, in sequence order.</summary>
     public async Task<IReadOnlyList<RecordedEvent>> ReadPageAsync(long after, long upTo, int limit, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"""
-            select {StoredEventRow.Columns}
-              from ledger.events
-             where sequence > $1 and sequence <= $2
-             order by sequence
-             limit $3
-            """);
-        AddRange(command, after, upTo);
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = limit });
+        await using var command = dataSource.CreateCommand(PageSql);
+        AddPage(command, after, upTo, limit);
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>The same page, read on <paramref name="connection"/>, which must be idle.</summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadPageAsync(NpgsqlConnection connection, long after, long upTo, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(PageSql, connection);
+        AddPage(command, after, upTo, limit);
         return await ReadAsync(command, cancellationToken);
     }
 
@@ -59,6 +68,12 @@ internal sealed class EventFeedReader(NpgsqlDataSource dataSource, EventTypeRegi
         await using var command = new NpgsqlCommand(StoredEventRow.StreamsSql, transaction.Connection, transaction);
         StoredEventRow.AddStreamsParameters(command.Parameters, streamIds, throughSequence);
         return await ReadAsync(command, cancellationToken);
+    }
+
+    private static void AddPage(NpgsqlCommand command, long after, long upTo, int limit)
+    {
+        AddRange(command, after, upTo);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = limit });
     }
 
     private static void AddRange(NpgsqlCommand command, long after, long upTo)

@@ -1,5 +1,5 @@
-using System.Globalization;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace CooperationLedger.EventStore.Projections;
 
@@ -22,27 +22,12 @@ internal sealed class FeedFrontier(NpgsqlDataSource dataSource, ProjectionEngine
         select case when is_called then last_value else last_value - 1 end from ledger.event_sequence
         """;
 
-    private static readonly string AppendsInFlightSql = string.Create(CultureInfo.InvariantCulture, $$"""
-        select coalesce(array_agg(virtualtransaction), '{}')
-          from pg_locks
-         where locktype = 'advisory' and classid = {{LedgerAdvisoryLocks.ClassId}} and objid = {{LedgerAdvisoryLocks.AppendObjectId}}
-           and objsubid = 1 and granted
-           -- pg_locks lists the whole cluster, and advisory keys are per database.
-           and database = (select oid from pg_database where datname = current_database())
-        """);
-
     /// <summary>
-    /// The end of the run of committed sequences starting just above the mark ($1), one index probe per sequence, so a
-    /// hole that stays open costs one probe per poll; at most 10,000 per poll.
+    /// The last sequence issued, the appends in flight (read after it) and the end of the run of committed sequences
+    /// just above the mark ($1), in one call whose plans the server keeps (migration 0007).
     /// </summary>
-    private const string CommittedRunSql = """
-        with recursive run(sequence) as (
-            select $1::bigint
-            union all
-            select run.sequence + 1 from run
-             where run.sequence < $1::bigint + 10000
-               and exists (select 1 from ledger.events e where e.sequence = run.sequence + 1))
-        select max(sequence) from run
+    private const string FeedHeadSql = """
+        select last_issued, appends_in_flight, committed_through from ledger.feed_head($1, $2, $3)
         """;
 
     private readonly SafeSequenceTracker tracker = new();
@@ -154,25 +139,22 @@ internal sealed class FeedFrontier(NpgsqlDataSource dataSource, ProjectionEngine
 
     private async Task ObserveAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        // Separate statements in order, not one: the sequence must be read strictly before the lock holders.
-        await using var batch = new NpgsqlBatch(connection)
+        await using var command = new NpgsqlCommand(FeedHeadSql, connection)
         {
-            BatchCommands =
+            Parameters =
             {
-                new NpgsqlBatchCommand(LastIssuedSql),
-                new NpgsqlBatchCommand(AppendsInFlightSql),
-                new NpgsqlBatchCommand(CommittedRunSql) { Parameters = { new() { Value = tracker.Safe } } },
+                new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = tracker.Safe },
+                new() { NpgsqlDbType = NpgsqlDbType.Oid, Value = LedgerAdvisoryLocks.ClassId },
+                new() { NpgsqlDbType = NpgsqlDbType.Oid, Value = LedgerAdvisoryLocks.AppendObjectId },
             },
         };
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        // The connection stays with the poller, and a prepared statement with it: the call is planned once.
+        await command.PrepareAsync(cancellationToken);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var lastIssued = reader.GetInt64(0);
-        await reader.NextResultAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var inFlight = reader.GetFieldValue<string[]>(0);
-        await reader.NextResultAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var committedThrough = reader.GetInt64(0);
+        var inFlight = reader.GetFieldValue<string[]>(1);
+        var committedThrough = reader.GetInt64(2);
         await reader.DisposeAsync();
         tracker.Observe(lastIssued, inFlight);
         Publish(tracker.AdvanceThroughCommitted(committedThrough));

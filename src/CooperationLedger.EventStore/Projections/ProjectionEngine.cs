@@ -29,12 +29,17 @@ public sealed class ProjectionEngine
     /// <param name="plannedAppendDataSource">Planned appends go through it when given: the same database, and its
     /// connections may skip Npgsql's session reset (<c>No Reset On Close</c>), since a planned append runs only the
     /// engine's statements and the plans' in an implicit transaction, which leave no session state behind.</param>
+    /// <param name="daemonDataSource">The daemon's connections come from it when given: the same database, and it may
+    /// prepare statements automatically (<c>Max Auto Prepare</c>). The daemon keeps its connections for as long as it
+    /// polls or leads and runs the same few statements on them, so they are then parsed and planned once per
+    /// connection instead of on every poll and batch.</param>
     public ProjectionEngine(
         NpgsqlDataSource dataSource,
         LedgerEventStore store,
         IEnumerable<IProjection> projections,
         ProjectionEngineOptions? options = null,
-        NpgsqlDataSource? plannedAppendDataSource = null)
+        NpgsqlDataSource? plannedAppendDataSource = null,
+        NpgsqlDataSource? daemonDataSource = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(store);
@@ -70,13 +75,13 @@ public sealed class ProjectionEngine
         activeGenerations = new ActiveGenerations(dataSource, this.options.ActiveGenerationCacheDuration);
         combiner = new PlannedAppendCombiner(
             plannedAppendDataSource ?? dataSource, [.. inlineProjections.OfType<IPlannedInlineProjection>()], inlineLockKeys, inlineNames, this.options);
-        feed = new EventFeedReader(dataSource, store.Registry);
-        frontier = new FeedFrontier(dataSource, this.options);
+        feed = new EventFeedReader(daemonDataSource ?? dataSource, store.Registry);
+        frontier = new FeedFrontier(daemonDataSource ?? dataSource, this.options);
         leaders = Projections
             .Where(projection => projection.Mode != ProjectionMode.Live)
             .ToDictionary(
                 projection => projection.Name,
-                projection => new ProjectionLeader(projection, dataSource, frontier, feed, this.options, activeGenerations.Remember),
+                projection => new ProjectionLeader(projection, daemonDataSource ?? dataSource, frontier, feed, this.options, activeGenerations.Remember),
                 StringComparer.Ordinal);
     }
 

@@ -148,7 +148,8 @@ internal sealed class ProjectionLeader(
             return new FollowStep(Worked: false, position, Failed: false);
         }
 
-        var events = await feed.ReadPageAsync(position, safe, options.BatchSize, cancellationToken);
+        // On the leader's own connection, idle between batches: no pooled connection taken and reset for each page.
+        var events = await feed.ReadPageAsync(connection, position, safe, options.BatchSize, cancellationToken);
         var reached = events.Count == options.BatchSize ? events[^1].Sequence : safe;
         var outcome = await BatchApplier.ApplyAsync(
             connection,
