@@ -38,13 +38,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is not known, or was revoked.");
         }
 
-        var claims = new List<Claim>
-        {
-            new(ClaimTypes.Name, identity.Name),
-            new(KeyIdClaim, identity.Id),
-        };
-        claims.AddRange(ApiRoles.Expand(identity.Roles).Select(role => new Claim(ClaimTypes.Role, role)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(identity.Claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 

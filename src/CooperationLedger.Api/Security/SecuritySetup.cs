@@ -59,8 +59,9 @@ public static class SecuritySetup
     {
         foreach (var role in ApiRoles.All)
         {
+            // No scheme named here: the key scheme is the default, so the user authentication found is the one the
+            // policy judges, without authenticating the request a second time and merging the two.
             authorization.AddPolicy(role, policy => policy
-                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser()
                 .RequireRole(role));
         }
