@@ -254,7 +254,8 @@ public sealed class ProjectionEngine
     /// <exception cref="ProjectionFailedException">The projection stopped on a poison event before reaching it.</exception>
     public async Task WaitForNonStaleAsync(string name, long sequence, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        if (Get(name).Mode != ProjectionMode.Async)
+        var projection = Get(name);
+        if (projection.Mode != ProjectionMode.Async)
         {
             return;
         }
@@ -277,6 +278,11 @@ public sealed class ProjectionEngine
             if (remaining <= TimeSpan.Zero)
             {
                 throw new TimeoutException($"Projection '{name}' reached sequence {position}, not {sequence}, within {timeout.TotalSeconds:0.###} s (state {state}).");
+            }
+
+            if (leaders.TryGetValue(projection.Name, out var leader))
+            {
+                leader.Hurry();
             }
 
             await Task.Delay(remaining < NonStalePollInterval ? remaining : NonStalePollInterval, cancellationToken);

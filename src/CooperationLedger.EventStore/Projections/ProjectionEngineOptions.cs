@@ -24,6 +24,14 @@ public sealed record ProjectionEngineOptions
     /// <summary>How soon the daemon looks again while appends that may fill a hole are still in flight.</summary>
     public TimeSpan InFlightPollInterval { get; init; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// The shortest time between the starts of two batches of one async projection that did not fill a page: under a
+    /// steady stream of appends the daemon then applies one batch of many events instead of many of a few, which cost
+    /// nearly as much each (docs/benchmarks.md, session 7). The first events after a quiet spell wait for none of it,
+    /// and a reader waiting for a position (<see cref="ProjectionEngine.WaitForNonStaleAsync"/>) cuts it short.
+    /// </summary>
+    public TimeSpan MinimumBatchInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How often a process that does not lead a projection tries to take it over.</summary>
     public TimeSpan LeadershipRetryInterval { get; init; } = TimeSpan.FromSeconds(1);
 

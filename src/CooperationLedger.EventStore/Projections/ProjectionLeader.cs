@@ -17,12 +17,22 @@ internal sealed class ProjectionLeader(
     Action<string, long> generationChanged)
 {
     private TaskCompletionSource wake = NewSignal();
+    private TaskCompletionSource hurry = NewSignal();
     private volatile bool isLeading;
+
+    /// <summary>When the last batch that did not fill a page started; kept across checkpoint reads, so that they do not reset the pace.</summary>
+    private long? lastPartialBatch;
 
     public bool IsLeading => isLeading;
 
     /// <summary>Makes a waiting leader look at its checkpoint now, such as after a rebuild was requested.</summary>
     public void Wake() => Interlocked.Exchange(ref wake, NewSignal()).TrySetResult();
+
+    /// <summary>
+    /// Makes a leader pausing between batches (<see cref="ProjectionEngineOptions.MinimumBatchInterval"/>) apply the
+    /// next one now, for a reader waiting on its position.
+    /// </summary>
+    public void Hurry() => Interlocked.Exchange(ref hurry, NewSignal()).TrySetResult();
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -123,6 +133,25 @@ internal sealed class ProjectionLeader(
                 return;
             }
 
+            var hurried = Volatile.Read(ref hurry).Task;
+            var pause = lastPartialBatch is { } previous
+                ? options.MinimumBatchInterval - System.Diagnostics.Stopwatch.GetElapsedTime(previous)
+                : TimeSpan.Zero;
+            if (pause > TimeSpan.Zero)
+            {
+                // A batch costs about the same however few events it holds; under a steady stream of appends, waiting
+                // a moment lets one batch carry what several small ones would.
+                await Task.WhenAny(Task.Delay(pause < remaining ? pause : remaining, cancellationToken), woken, hurried);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (hurried.IsCompleted)
+                {
+                    lastPartialBatch = null;
+                }
+
+                continue;
+            }
+
+            var batchStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             var step = await FollowOnceAsync(connection, checkpoint.Generation, position, cancellationToken);
             if (step.Failed)
             {
@@ -135,6 +164,7 @@ internal sealed class ProjectionLeader(
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
+            lastPartialBatch = step.Worked && !step.FilledPage ? batchStarted : null;
             position = step.Position;
         }
     }
@@ -145,7 +175,7 @@ internal sealed class ProjectionLeader(
         var safe = frontier.Safe;
         if (safe <= position)
         {
-            return new FollowStep(Worked: false, position, Failed: false);
+            return new FollowStep(Worked: false, position, Failed: false, FilledPage: false);
         }
 
         // On the leader's own connection, idle between batches: no pooled connection taken and reset for each page.
@@ -161,7 +191,7 @@ internal sealed class ProjectionLeader(
                 reached,
                 (context, newPosition, failure) => CheckpointStore.AdvanceAsync(context, position, newPosition, failure, cancellationToken)),
             cancellationToken);
-        return new FollowStep(Worked: true, outcome.Position, Failed: outcome.Failure is not null);
+        return new FollowStep(Worked: true, outcome.Position, Failed: outcome.Failure is not null, FilledPage: events.Count == options.BatchSize);
     }
 
     /// <summary>
@@ -347,5 +377,5 @@ internal sealed class ProjectionLeader(
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private sealed record FollowStep(bool Worked, long Position, bool Failed);
+    private sealed record FollowStep(bool Worked, long Position, bool Failed, bool FilledPage);
 }
