@@ -126,6 +126,28 @@ public sealed class LedgerEventStore(NpgsqlDataSource dataSource, EventTypeRegis
         return await ReadEventsAsync(command, cancellationToken);
     }
 
+    /// <summary>
+    /// The events with these global sequences, ordered by stream and version, in one round trip: for read models that
+    /// keep only where their events are instead of copies of them.
+    /// </summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        if (sequences.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = dataSource.CreateCommand($"""
+            select {StoredEventRow.Columns}
+              from ledger.events
+             where sequence = any($1)
+             order by stream_id, version
+            """);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = sequences.ToArray() });
+        return await ReadEventsAsync(command, cancellationToken);
+    }
+
     /// <summary>The stream's row, or null when no event was ever appended to it.</summary>
     public async Task<StreamState?> GetStreamStateAsync(Guid streamId, CancellationToken cancellationToken = default)
     {

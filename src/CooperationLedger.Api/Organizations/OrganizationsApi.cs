@@ -4,6 +4,7 @@ using CooperationLedger.Api.OpenApi;
 using CooperationLedger.Api.Ledger;
 using CooperationLedger.Api.Security;
 using CooperationLedger.Domain;
+using CooperationLedger.EventStore;
 using CooperationLedger.EventStore.Projections;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,7 @@ public static class OrganizationsApi
     private static async Task<Results<Ok<OrganizationDirectory>, ValidationProblem, ProblemHttpResult>> DirectoryAsync(
         string? minSequence,
         NpgsqlDataSource dataSource,
+        LedgerEventStore store,
         ProjectionEngine engine,
         IOptions<LedgerOptions> options,
         CancellationToken cancellationToken)
@@ -55,17 +57,19 @@ public static class OrganizationsApi
         }
 
         var table = await engine.ActiveTableAsync(OrganizationsProjection.ProjectionName, OrganizationsProjection.TableBaseName, cancellationToken);
-        await using var command = dataSource.CreateCommand($"select partnership_id, entry from {table} order by partnership_id, version");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var entries = new List<(Guid PartnershipId, RecordedEntry Entry)>();
-        while (await reader.ReadAsync(cancellationToken))
+        await using var command = dataSource.CreateCommand($"select sequence from {table}");
+        var sequences = new List<long>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            entries.Add((reader.GetGuid(0), EntryDocument.Read(reader.GetString(1))));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                sequences.Add(reader.GetInt64(0));
+            }
         }
 
-        var partnerships = entries
-            .GroupBy(pair => pair.PartnershipId)
-            .Select(partnership => new PartnershipStream(partnership.Key, [.. partnership.Select(pair => pair.Entry)]))
+        var partnerships = (await store.ReadEventsAsync(sequences, cancellationToken))
+            .GroupBy(recorded => recorded.StreamId)
+            .Select(partnership => new PartnershipStream(partnership.Key, LedgerEntries.ToEntries(partnership)))
             .ToList();
         return TypedResults.Ok(OrganizationDirectory.Create(options.Value.HomeInstitution.ToDomain(), partnerships));
     }

@@ -1,4 +1,3 @@
-using CooperationLedger.Api.Ledger;
 using CooperationLedger.Domain;
 using CooperationLedger.EventStore;
 using CooperationLedger.EventStore.Projections;
@@ -7,9 +6,10 @@ using NpgsqlTypes;
 namespace CooperationLedger.Api.Organizations;
 
 /// <summary>
-/// What the organization directory is built from, kept by the daemon: the entries that name organizations and people
-/// (openings, visits, signings) and the corrections that may change them, one row each. The directory joins names
-/// across all partnerships and applies corrections, so it is assembled on read.
+/// Where the organization directory's entries are: the entries that name organizations and people (openings, visits,
+/// signings) and the corrections that may change them, one row each, pointing at the event by its global sequence.
+/// The directory joins names across all partnerships and applies corrections, so it is assembled on read from those
+/// events.
 /// </summary>
 public sealed class OrganizationsProjection : IProjection
 {
@@ -22,14 +22,15 @@ public sealed class OrganizationsProjection : IProjection
 
     public PoisonEventPolicy OnPoisonEvent => PoisonEventPolicy.Stop;
 
-    /// <summary>2: a row per entry instead of a history document per partnership rewritten on every entry.</summary>
-    public int Version => 2;
+    /// <summary>
+    /// 3: the event's sequence instead of a copy of the entry, which doubled the bytes written for every visit and cost
+    /// the daemon a JSON document per event (docs/benchmarks.md, session 7). 2: a row per entry instead of a history
+    /// document per partnership rewritten on every entry.
+    /// </summary>
+    public int Version => 3;
 
-    public static bool NamesOrganizations(RecordedEntry entry)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        return entry.Event is PartnershipOpened or VisitHeld or AgreementSigned or EntryCorrected;
-    }
+    public static bool NamesOrganizations(PartnershipEvent @event) =>
+        @event is PartnershipOpened or VisitHeld or AgreementSigned or EntryCorrected;
 
     public async Task CreateStorageAsync(ProjectionContext context, CancellationToken cancellationToken)
     {
@@ -38,7 +39,7 @@ public sealed class OrganizationsProjection : IProjection
             create table {context.TableName(TableBaseName)} (
                 partnership_id uuid not null,
                 version bigint not null,
-                entry jsonb not null,
+                sequence bigint not null,
                 primary key (partnership_id, version)
             )
             """);
@@ -49,11 +50,7 @@ public sealed class OrganizationsProjection : IProjection
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(events);
-        var kept = events
-            .Where(recorded => recorded.Data is PartnershipEvent)
-            .Select(recorded => (recorded.StreamId, Entry: LedgerEntries.ToEntry(recorded)))
-            .Where(pair => NamesOrganizations(pair.Entry))
-            .ToList();
+        var kept = events.Where(recorded => recorded.Data is PartnershipEvent @event && NamesOrganizations(@event)).ToList();
         if (kept.Count == 0)
         {
             return;
@@ -61,13 +58,13 @@ public sealed class OrganizationsProjection : IProjection
 
         // The engine applies each event once; "do nothing" only keeps a replayed batch from failing.
         await using var command = context.CreateCommand($"""
-            insert into {context.TableName(TableBaseName)} (partnership_id, version, entry)
+            insert into {context.TableName(TableBaseName)} (partnership_id, version, sequence)
             select * from unnest($1, $2, $3)
             on conflict do nothing
             """);
-        command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = kept.Select(pair => pair.StreamId).ToArray() });
-        command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = kept.Select(pair => pair.Entry.Version).ToArray() });
-        command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = kept.Select(pair => EntryDocument.Write(pair.Entry)).ToArray() });
+        command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = kept.Select(recorded => recorded.StreamId).ToArray() });
+        command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = kept.Select(recorded => recorded.Version).ToArray() });
+        command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = kept.Select(recorded => recorded.Sequence).ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

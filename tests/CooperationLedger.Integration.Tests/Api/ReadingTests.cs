@@ -195,6 +195,28 @@ public sealed class ReadingTests(LedgerApi api) : IClassFixture<LedgerApi>
         Assert.True(directory["organizations"]![0]!["isHome"]!.GetValue<bool>());
     }
 
+    [Fact]
+    public async Task The_organization_directory_shows_a_visit_as_a_later_correction_left_it()
+    {
+        var token = Token();
+        var (id, _) = await OpenAsync(api.Writer, Opening($"Corrected directory {token}", $"Harbour Institute {token}", "university", "2024-03-01", $"HI {token}"));
+        var visit = await AppendAsync(api.Writer, id, Visit(lead: "Grace Wu", organization: $"HI {token}"));
+        var corrected = (JsonObject)Visit(lead: "Grace Wu", organization: $"HI {token}")["data"]!.DeepClone();
+        corrected["delegationLead"]!["name"] = "Grace Woo";
+        var correction = await AppendAsync(api.Writer, id, Entry("entry-corrected", "2024-06-01", new JsonObject
+        {
+            ["eventId"] = visit["events"]![0]!["eventId"]!.GetValue<string>(),
+            ["reason"] = "The article misspelled her name",
+            ["data"] = corrected,
+        }));
+        var sequence = correction["events"]![0]!["sequence"]!.GetValue<long>();
+
+        var directory = await GetJsonAsync(api.Reader, $"/api/organizations?minSequence={sequence}");
+
+        var organization = Assert.Single(directory["organizations"]!.AsArray(), entry => entry!["name"]!.GetValue<string>() == $"Harbour Institute {token}")!;
+        Assert.Equal("Grace Woo", Assert.Single(organization["people"]!.AsArray())!["name"]!.GetValue<string>());
+    }
+
     private async Task<Guid[]> ListedAsync(string query)
     {
         var list = await GetJsonAsync(api.Reader, $"/api/partnerships?{query}");
