@@ -9,6 +9,25 @@ public sealed class ReadTests(LedgerDatabase database) : IClassFixture<LedgerDat
     private LedgerEventStore Store => database.Store;
 
     [Fact]
+    public async Task Events_are_read_by_their_sequences_in_stream_and_version_order()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var first = await Store.StartStreamAsync(Guid.CreateVersion7(), PartnershipStream, Visits(1), Recorder, cancellation);
+        var second = await Store.StartStreamAsync(Guid.CreateVersion7(), PartnershipStream, Visits(1), Recorder, cancellation);
+        var firstAgain = await Store.AppendAsync(first.StreamId, PartnershipStream, ExpectedVersion.Exactly(1), Visits(1), Recorder, cancellation);
+        long[] interleaved = [first.Events[0].Sequence, second.Events[0].Sequence, firstAgain.Events[0].Sequence];
+
+        var read = await Store.ReadEventsAsync([.. interleaved.Reverse(), firstAgain.Events[0].Sequence + 1_000_000], cancellation);
+
+        // A sequence nothing holds is left out; each stream's events come together, by version, not in feed order.
+        Assert.Equal(interleaved.Order(), read.Select(recorded => recorded.Sequence).Order());
+        var byStream = new[] { (first.StreamId, 1L), (first.StreamId, 2L), (second.StreamId, 1L) };
+        var streamsFirstPlaced = read[0].StreamId == first.StreamId ? byStream : [byStream[2], byStream[0], byStream[1]];
+        Assert.Equal(streamsFirstPlaced, read.Select(recorded => (recorded.StreamId, recorded.Version)));
+        Assert.Empty(await Store.ReadEventsAsync([], cancellation));
+    }
+
+    [Fact]
     public async Task Every_column_round_trips()
     {
         var streamId = Guid.CreateVersion7();
