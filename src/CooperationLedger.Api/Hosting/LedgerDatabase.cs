@@ -40,8 +40,8 @@ public sealed class LedgerDatabase(IConfiguration configuration, IOptions<Ledger
 
     /// <summary>
     /// The same database for the projection daemon, which prepares the statements it repeats (<c>Max Auto Prepare</c>).
-    /// Only the daemon's: each was checked to plan well for any value (docs/benchmarks.md, session 7), and the
-    /// service's other statements were not.
+    /// Only the daemon's: each ran no slower prepared than planned afresh (pg_stat_statements, docs/benchmarks.md,
+    /// session 7), and the service's other statements were not checked.
     /// </summary>
     public NpgsqlDataSource DaemonDataSource =>
         daemonDataSource ?? throw new InvalidOperationException("The ledger database is used before the service started it.");

@@ -20,6 +20,7 @@ public sealed class ProjectionEngine
     private readonly string[] inlineNames;
     private readonly long[] inlineLockKeys;
     private readonly EventFeedReader feed;
+    private readonly EventFeedReader daemonFeed;
     private readonly FeedFrontier frontier;
     private readonly Dictionary<string, ProjectionLeader> leaders;
     private readonly ActiveGenerations activeGenerations;
@@ -75,13 +76,14 @@ public sealed class ProjectionEngine
         activeGenerations = new ActiveGenerations(dataSource, this.options.ActiveGenerationCacheDuration);
         combiner = new PlannedAppendCombiner(
             plannedAppendDataSource ?? dataSource, [.. inlineProjections.OfType<IPlannedInlineProjection>()], inlineLockKeys, inlineNames, this.options);
-        feed = new EventFeedReader(daemonDataSource ?? dataSource, store.Registry);
+        feed = new EventFeedReader(dataSource, store.Registry);
+        daemonFeed = new EventFeedReader(daemonDataSource ?? dataSource, store.Registry);
         frontier = new FeedFrontier(daemonDataSource ?? dataSource, this.options);
         leaders = Projections
             .Where(projection => projection.Mode != ProjectionMode.Live)
             .ToDictionary(
                 projection => projection.Name,
-                projection => new ProjectionLeader(projection, daemonDataSource ?? dataSource, frontier, feed, this.options, activeGenerations.Remember),
+                projection => new ProjectionLeader(projection, daemonDataSource ?? dataSource, frontier, daemonFeed, this.options, activeGenerations.Remember),
                 StringComparer.Ordinal);
     }
 
