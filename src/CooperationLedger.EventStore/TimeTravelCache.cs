@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using CooperationLedger.EventStore.Projections;
 using CooperationLedger.EventStore.Serialization;
 using Npgsql;
 
@@ -15,7 +14,7 @@ namespace CooperationLedger.EventStore;
 /// <param name="capacityInEvents">When the cached streams hold more events than this, the cache starts afresh.</param>
 public sealed class StreamEventCache(NpgsqlDataSource dataSource, EventTypeRegistry registry, int capacityInEvents = 200_000)
 {
-    private readonly EventFeedReader reader = new(dataSource, registry);
+    private readonly LedgerEventStore store = new(dataSource, registry);
     private readonly ConcurrentDictionary<Guid, RecordedEvent[]> streams = new();
     private long cachedEvents;
 
@@ -30,7 +29,7 @@ public sealed class StreamEventCache(NpgsqlDataSource dataSource, EventTypeRegis
         var events = known;
         if (toVersion is not { } version || version > known.Length)
         {
-            var tail = await reader.ReadStreamAfterAsync(streamId, known.Length, cancellationToken);
+            var tail = await store.ReadStreamAsync(streamId, afterVersion: known.Length, cancellationToken: cancellationToken);
             if (tail.Count > 0)
             {
                 events = [.. known, .. tail];

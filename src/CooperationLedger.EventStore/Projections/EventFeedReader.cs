@@ -5,9 +5,8 @@ using NpgsqlTypes;
 namespace CooperationLedger.EventStore.Projections;
 
 /// <summary>
-/// Reads the global feed for projections: pages bounded by the safe mark, an append's own events inside its
-/// still-open transaction (which the store's reads, on their own connections, cannot see), and stream tails for
-/// <see cref="StreamEventCache"/>.
+/// Reads the global feed for projections: pages bounded by the safe mark, and an append's own events inside its
+/// still-open transaction (which the store's reads, on their own connections, cannot see).
 /// </summary>
 internal sealed class EventFeedReader(NpgsqlDataSource dataSource, EventTypeRegistry registry)
 {
@@ -32,20 +31,6 @@ internal sealed class EventFeedReader(NpgsqlDataSource dataSource, EventTypeRegi
     {
         await using var command = new NpgsqlCommand(PageSql, connection);
         AddPage(command, after, upTo, limit);
-        return await ReadAsync(command, cancellationToken);
-    }
-
-    /// <summary>A stream's committed events after <paramref name="afterVersion"/>, in version order.</summary>
-    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAfterAsync(Guid streamId, long afterVersion, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand($"""
-            select {StoredEventRow.Columns}
-              from ledger.events
-             where stream_id = $1 and version > $2
-             order by version
-            """);
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = streamId });
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = afterVersion });
         return await ReadAsync(command, cancellationToken);
     }
 

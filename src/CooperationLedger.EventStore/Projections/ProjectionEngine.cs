@@ -76,14 +76,15 @@ public sealed class ProjectionEngine
         activeGenerations = new ActiveGenerations(dataSource, this.options.ActiveGenerationCacheDuration);
         combiner = new PlannedAppendCombiner(
             plannedAppendDataSource ?? dataSource, [.. inlineProjections.OfType<IPlannedInlineProjection>()], inlineLockKeys, inlineNames, this.options);
+        var daemonConnections = daemonDataSource ?? dataSource;
         feed = new EventFeedReader(dataSource, store.Registry);
-        daemonFeed = new EventFeedReader(daemonDataSource ?? dataSource, store.Registry);
-        frontier = new FeedFrontier(daemonDataSource ?? dataSource, this.options);
+        daemonFeed = new EventFeedReader(daemonConnections, store.Registry);
+        frontier = new FeedFrontier(daemonConnections, this.options);
         leaders = Projections
             .Where(projection => projection.Mode != ProjectionMode.Live)
             .ToDictionary(
                 projection => projection.Name,
-                projection => new ProjectionLeader(projection, daemonDataSource ?? dataSource, frontier, daemonFeed, this.options, activeGenerations.Remember),
+                projection => new ProjectionLeader(projection, daemonConnections, frontier, daemonFeed, this.options, activeGenerations.Remember),
                 StringComparer.Ordinal);
     }
 
