@@ -25,11 +25,17 @@ internal static class HttpBenchmarks
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = StoreBenchmarks.ReadOption(args, "--seconds", 10);
-        var storedPartnerships = StoreBenchmarks.ReadOption(args, "--partnerships", 10_000);
+        var storedPartnerships = StoreBenchmarks.ReadOption(args, "--partnerships", 10_000, minimum: Clients * PartnershipsPerClient);
         var duration = TimeSpan.FromSeconds(seconds);
         // A freshly started service is still compiling its hot paths (tiered JIT) for many seconds; --warmup lets a
         // run measure the steady state a long-running service is in.
-        var warmup = TimeSpan.FromSeconds(StoreBenchmarks.ReadOption(args, "--warmup", Math.Max(1, seconds / 5)));
+        var warmup = TimeSpan.FromSeconds(StoreBenchmarks.ReadOption(args, "--warmup", Math.Max(1, seconds / 5), minimum: 0));
+
+        // Only the appends, for comparing two builds of the service quickly; the ratio then needs a full run.
+        var appendsOnly = args.Contains("--appends-only");
+        // How many entries each partnership appended to already holds: an append must not cost its partnership's history.
+        var history = StoreBenchmarks.ReadOption(args, "--history", 1);
+        var rounds = StoreBenchmarks.ReadOption(args, "--rounds", 1);
 
         await using var server = await BenchServer.StartAsync(durable: args.Contains("--durable"));
         await using var service = await ServiceProcess.StartLedgerAsync(server.ConnectionString);
@@ -42,11 +48,6 @@ internal static class HttpBenchmarks
         Console.WriteLine($"# HTTP benchmarks (Release service in its own process; {(server.Durable ? "durable" : "throwaway")} cluster; {Clients} clients, keep-alive; {seconds} s per figure; {Environment.ProcessorCount} cores)");
         Console.WriteLine();
 
-        // Only the appends, for comparing two builds of the service quickly; the ratio then needs a full run.
-        var appendsOnly = args.Contains("--appends-only");
-        // How many entries each partnership appended to already holds: an append must not cost its partnership's history.
-        var history = StoreBenchmarks.ReadOption(args, "--history", 1);
-        var rounds = StoreBenchmarks.ReadOption(args, "--rounds", 1);
         var visitJson = JsonSerializer.Serialize(BenchEvents.SampleVisit(), BenchJsonContext.Default.BenchVisit);
         var baseline = await RawInsertBaseline.CreateAsync(server, visitJson);
         await using var floorService = appendsOnly ? null : await ServiceProcess.StartFloorAsync(server.ConnectionString);

@@ -87,10 +87,19 @@ internal static class StoreBenchmarks
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    internal static int ReadOption(string[] args, string name, int fallback)
+    /// <summary>The whole number after <paramref name="name"/>, or <paramref name="fallback"/> when the option is not given.</summary>
+    /// <exception cref="BenchUsageException">The option has no value, or one that is not a whole number of at least <paramref name="minimum"/>.</exception>
+    internal static int ReadOption(string[] args, string name, int fallback, int minimum = 1)
     {
         var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+        if (index < 0)
+        {
+            return fallback;
+        }
+
+        return index + 1 < args.Length && int.TryParse(args[index + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= minimum
+            ? value
+            : throw new BenchUsageException($"{name} needs a whole number of at least {minimum}.");
     }
 }
 
