@@ -7,7 +7,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 seconds="${1:-5}"; shift || true
-sizes=("${@:-1 4 8}"); sizes=(${sizes[@]})
+read -r -a sizes <<<"${*:-1 4 8}"
+for number in "$seconds" "${sizes[@]}"; do
+  [[ "$number" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: seconds and group sizes must be whole numbers of at least 1, not '$number'" >&2; exit 2; }
+done
 bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 work="$(mktemp -d)"; port=$((20000 + RANDOM % 20000))
 as_server() { if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
