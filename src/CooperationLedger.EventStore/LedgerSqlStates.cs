@@ -14,6 +14,12 @@ public static class LedgerSqlStates
     /// <summary>A planned inline append refused: the event it was planned on is not the one stored.</summary>
     public const string InlinePlanBuiltOnOtherEvent = "LD006";
 
+    /// <summary>
+    /// A group of single events refused as a whole (ledger.append_single_events): a stream moved on, is missing or has
+    /// another type, or a plan's event is not stored. Appended one by one, each append learns which and why.
+    /// </summary>
+    public const string SingleEventsGroupRefused = "LD007";
+
     /// <summary>An UPDATE, DELETE or TRUNCATE refused because the ledger is append-only.</summary>
     public const string AppendOnlyViolation = "LD010";
 }

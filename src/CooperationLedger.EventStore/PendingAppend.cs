@@ -30,6 +30,11 @@ internal sealed partial class PendingAppend
           from ledger.append_group($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
         """;
 
+    private const string SingleEventsGroupSql = """
+        select event_id, sequence, version, hash, recorded_at
+          from ledger.append_single_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+        """;
+
     private readonly Guid streamId;
     private readonly string streamType;
     private readonly ExpectedVersion expectedVersion;
@@ -102,6 +107,9 @@ internal sealed partial class PendingAppend
     /// <summary>The version the stream must be at before this append (0: the append starts it), or null when any will do.</summary>
     public long? PreviousVersion => expectedVersion.StreamMustNotExist ? 0 : expectedVersion.Version;
 
+    /// <summary>One event to a stream that exists, at a known version, without an idempotency key: the group ledger.append_single_events takes.</summary>
+    public bool IsSingleEventToExistingStream => eventIds.Length == 1 && PreviousVersion > 0 && metadata.IdempotencyKey is null;
+
     public NpgsqlCommand CreateCommand(NpgsqlConnection connection, NpgsqlTransaction? transaction)
     {
         var command = new NpgsqlCommand(AppendSql, connection, transaction);
@@ -133,6 +141,10 @@ internal sealed partial class PendingAppend
     /// whole unless every premise holds: the inline generations, each append's expected version and, where given,
     /// the hash its plans were built on. Every append must expect a version and carry no idempotency key.
     /// </summary>
+    /// <remarks>
+    /// When every append is <see cref="IsSingleEventToExistingStream"/>, the group goes to ledger.append_single_events
+    /// (migration 0008), which takes the same arrays less the event counts and refuses a group as a whole (LD007).
+    /// </remarks>
     public static NpgsqlBatchCommand CreateGroupCommand(IReadOnlyList<PendingAppend> appends, IReadOnlyList<byte[]?> builtOnHashes, long[] lockKeys, string[] projections, long[] generations)
     {
         ArgumentNullException.ThrowIfNull(appends);
@@ -174,7 +186,8 @@ internal sealed partial class PendingAppend
             at += count;
         }
 
-        var command = new NpgsqlBatchCommand(GroupSql)
+        var singleEvents = appends.All(append => append.IsSingleEventToExistingStream);
+        var command = new NpgsqlBatchCommand(singleEvents ? SingleEventsGroupSql : GroupSql)
         {
             Parameters =
             {
@@ -185,9 +198,13 @@ internal sealed partial class PendingAppend
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = appends.Select(append => append.streamType).ToArray() },
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = appends.Select(append => append.PreviousVersion!.Value).ToArray() },
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, Value = builtOnHashes.ToArray() },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = appends.Select(append => append.eventIds.Length).ToArray() },
             },
         };
+        if (!singleEvents)
+        {
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = appends.Select(append => append.eventIds.Length).ToArray() });
+        }
+
         AddEventParameters(command.Parameters, eventIds, types, schemaVersions, data, occurredAt, occurredAtIsDate, occurredAtOffsetMinutes, sources, bodyDigests);
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = recordedBy });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = correlationIds });

@@ -79,6 +79,58 @@ public sealed class AppendGroupFunctionTests(LedgerDatabase database) : IClassFi
             new GroupAppend(existing.StreamId, PartnershipStream, 1, null, Events: 1));
     }
 
+    [Fact]
+    public async Task Single_events_to_existing_streams_go_through_the_lean_function_numbered_in_order_and_chained()
+    {
+        var first = await StartAsync();
+        var second = await StartAsync();
+        await database.Store.AppendAsync(second.StreamId, PartnershipStream, ExpectedVersion.Exactly(1), Visits(1), Recorder, Cancellation);
+
+        var rows = await AppendSingleEventsAsync(
+            new GroupAppend(first.StreamId, PartnershipStream, 1, first.Hash, Events: 1),
+            new GroupAppend(second.StreamId, PartnershipStream, 2, null, Events: 1));
+
+        Assert.Equal([first.StreamId, second.StreamId], rows.Select(row => row.StreamId).Order());
+        Assert.Equal([2L, 3L], rows.OrderBy(row => row.StreamId).Select(row => row.Version));
+        Assert.Equal(1, Math.Abs(rows[1].Sequence - rows[0].Sequence));
+        Assert.Equal((2L, 3L), (await VersionOfAsync(first.StreamId), await VersionOfAsync(second.StreamId)));
+        Assert.True(await ChainedAsDocumentedAsync(rows));
+    }
+
+    [Theory]
+    [InlineData("moved on")]
+    [InlineData("missing")]
+    [InlineData("of another type")]
+    [InlineData("planned on another event")]
+    [InlineData("named twice")]
+    public async Task The_lean_function_refuses_a_whole_group_when_one_stream_is(string premise)
+    {
+        var good = await StartAsync();
+        var existing = await StartAsync();
+        var other = await StartAsync();
+        if (premise == "moved on")
+        {
+            await database.Store.AppendAsync(existing.StreamId, PartnershipStream, ExpectedVersion.Exactly(1), Visits(1), Recorder, Cancellation);
+        }
+
+        GroupAppend[] refused = premise switch
+        {
+            "missing" => [new GroupAppend(Guid.CreateVersion7(), PartnershipStream, 1, null, Events: 1)],
+            "of another type" => [new GroupAppend(existing.StreamId, "another-type", 1, existing.Hash, Events: 1)],
+            "planned on another event" => [new GroupAppend(existing.StreamId, PartnershipStream, 1, other.Hash, Events: 1)],
+            "named twice" => [new GroupAppend(existing.StreamId, PartnershipStream, 1, null, Events: 1), new GroupAppend(existing.StreamId, PartnershipStream, 1, null, Events: 1)],
+            _ => [new GroupAppend(existing.StreamId, PartnershipStream, 1, existing.Hash, Events: 1)],
+        };
+
+        await AssertRefusedAsync("LD007", singleEvents: true, [new GroupAppend(good.StreamId, PartnershipStream, 1, good.Hash, Events: 1), .. refused]);
+    }
+
+    [Fact]
+    public async Task The_lean_function_refuses_to_start_a_stream()
+    {
+        await AssertRefusedAsync("LD004", singleEvents: true, [new GroupAppend(Guid.CreateVersion7(), PartnershipStream, 0, null, Events: 1)]);
+    }
+
     private async Task<(Guid StreamId, byte[] Hash)> StartAsync()
     {
         var streamId = Guid.CreateVersion7();
@@ -86,13 +138,15 @@ public sealed class AppendGroupFunctionTests(LedgerDatabase database) : IClassFi
         return (streamId, result.Events[0].Hash);
     }
 
-    private async Task AssertRefusedAsync(string sqlState, params GroupAppend[] appends)
+    private Task AssertRefusedAsync(string sqlState, params GroupAppend[] appends) => AssertRefusedAsync(sqlState, singleEvents: false, appends);
+
+    private async Task AssertRefusedAsync(string sqlState, bool singleEvents, GroupAppend[] appends)
     {
         var eventsBefore = await database.ScalarAsync<long>("select count(*) from ledger.events");
         var streamsBefore = await database.ScalarAsync<long>("select count(*) from ledger.streams");
         var versionsBefore = await Task.WhenAll(appends.Select(append => VersionOfAsync(append.StreamId)));
 
-        var refusal = await Assert.ThrowsAsync<PostgresException>(() => AppendGroupAsync(appends));
+        var refusal = await Assert.ThrowsAsync<PostgresException>(() => singleEvents ? AppendSingleEventsAsync(appends) : AppendGroupAsync(appends));
 
         Assert.Equal(sqlState, refusal.SqlState);
         Assert.Equal(eventsBefore, await database.ScalarAsync<long>("select count(*) from ledger.events"));
@@ -122,20 +176,35 @@ public sealed class AppendGroupFunctionTests(LedgerDatabase database) : IClassFi
         return (bool)(await command.ExecuteScalarAsync(Cancellation))!;
     }
 
-    private async Task<List<GroupRow>> AppendGroupAsync(params GroupAppend[] appends)
+    private Task<List<GroupRow>> AppendGroupAsync(params GroupAppend[] appends) => CallAsync(singleEvents: false, appends);
+
+    /// <summary>ledger.append_single_events (migration 0008): the same arrays as append_group, less the event counts.</summary>
+    private Task<List<GroupRow>> AppendSingleEventsAsync(params GroupAppend[] appends) => CallAsync(singleEvents: true, appends);
+
+    private async Task<List<GroupRow>> CallAsync(bool singleEvents, GroupAppend[] appends)
     {
         var events = appends.Sum(append => append.Events);
         var eventIds = Enumerable.Range(0, events).Select(_ => Guid.CreateVersion7()).ToArray();
         var bodyDigests = Enumerable.Range(0, events).Select(_ => RandomNumberGenerator.GetBytes(32)).ToArray();
-        await using var command = database.DataSource.CreateCommand("""
-            select event_id, sequence, version
-              from ledger.append_group('{}', '{}', '{}', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-            """);
+        var streamOfEvent = appends.SelectMany(append => Enumerable.Repeat(append.StreamId, append.Events)).ToArray();
+        await using var command = database.DataSource.CreateCommand(singleEvents
+            ? """
+              select event_id, sequence, version
+                from ledger.append_single_events('{}', '{}', '{}', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+              """
+            : """
+              select event_id, sequence, version
+                from ledger.append_group('{}', '{}', '{}', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+              """);
         command.Parameters.Add(Array(NpgsqlDbType.Uuid, appends.Select(append => append.StreamId)));
         command.Parameters.Add(Array(NpgsqlDbType.Text, appends.Select(append => append.StreamType)));
         command.Parameters.Add(Array(NpgsqlDbType.Bigint, appends.Select(append => append.ExpectedVersion)));
         command.Parameters.Add(Array(NpgsqlDbType.Bytea, appends.Select(append => append.ExpectedPreviousHash)));
-        command.Parameters.Add(Array(NpgsqlDbType.Integer, appends.Select(append => append.Events)));
+        if (!singleEvents)
+        {
+            command.Parameters.Add(Array(NpgsqlDbType.Integer, appends.Select(append => append.Events)));
+        }
+
         command.Parameters.Add(Array(NpgsqlDbType.Uuid, eventIds));
         command.Parameters.Add(Array(NpgsqlDbType.Text, Enumerable.Repeat("visit-held", events)));
         command.Parameters.Add(Array(NpgsqlDbType.Integer, Enumerable.Repeat(1, events)));
@@ -153,7 +222,8 @@ public sealed class AppendGroupFunctionTests(LedgerDatabase database) : IClassFi
         while (await reader.ReadAsync(Cancellation))
         {
             var eventId = reader.GetGuid(0);
-            rows.Add(new GroupRow(eventId, reader.GetInt64(1), reader.GetInt64(2), bodyDigests[System.Array.IndexOf(eventIds, eventId)]));
+            var index = System.Array.IndexOf(eventIds, eventId);
+            rows.Add(new GroupRow(eventId, streamOfEvent[index], reader.GetInt64(1), reader.GetInt64(2), bodyDigests[index]));
         }
 
         return rows;
@@ -162,7 +232,7 @@ public sealed class AppendGroupFunctionTests(LedgerDatabase database) : IClassFi
     private static NpgsqlParameter Array<T>(NpgsqlDbType elementType, IEnumerable<T> values) =>
         new() { NpgsqlDbType = NpgsqlDbType.Array | elementType, Value = values.ToArray() };
 
-    private sealed record GroupRow(Guid EventId, long Sequence, long Version, byte[] BodyDigest);
+    private sealed record GroupRow(Guid EventId, Guid StreamId, long Sequence, long Version, byte[] BodyDigest);
 
     private sealed record GroupAppend(Guid StreamId, string StreamType, long ExpectedVersion, byte[]? ExpectedPreviousHash, int Events);
 }

@@ -23,6 +23,13 @@ public sealed class LedgerDatabase(IConfiguration configuration, IOptions<Ledger
     /// </summary>
     private const int DaemonPreparedStatements = 32;
 
+    /// <summary>
+    /// With array parameters PostgreSQL judges a plan made for the values at hand no dearer than a generic one, and so
+    /// plans the statements of ledger.append_single_events, ledger.append_events and the summaries' upsert afresh on
+    /// every call. Their generic plans find rows by key (docs/benchmarks.md, session 9).
+    /// </summary>
+    private const string GenericPlansOnly = "-c plan_cache_mode=force_generic_plan";
+
     private NpgsqlDataSource? dataSource;
     private NpgsqlDataSource? appendDataSource;
     private NpgsqlDataSource? daemonDataSource;
@@ -33,7 +40,8 @@ public sealed class LedgerDatabase(IConfiguration configuration, IOptions<Ledger
 
     /// <summary>
     /// The same database for the projection engine's planned appends, without Npgsql's session reset when a pooled
-    /// connection is taken again (seven statements each time): a planned append leaves no session state behind.
+    /// connection is taken again (seven statements each time): a planned append leaves no session state behind. Its
+    /// sessions plan every statement once (<see cref="GenericPlansOnly"/>).
     /// </summary>
     public NpgsqlDataSource AppendDataSource =>
         appendDataSource ?? throw new InvalidOperationException("The ledger database is used before the service started it.");
@@ -60,11 +68,13 @@ public sealed class LedgerDatabase(IConfiguration configuration, IOptions<Ledger
             ? await StartEmbeddedServerAsync(cancellationToken)
             : configuration.GetConnectionString(LedgerOptions.ConnectionStringName)!;
         dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "cooperation-ledger" }.Build();
-        appendDataSource = new NpgsqlDataSourceBuilder(connectionString)
+        var appends = new NpgsqlDataSourceBuilder(connectionString)
         {
             Name = "cooperation-ledger-appends",
             ConnectionStringBuilder = { NoResetOnClose = true, MaxPoolSize = AppendPoolSize },
-        }.Build();
+        };
+        appends.ConnectionStringBuilder.Options = $"{appends.ConnectionStringBuilder.Options} {GenericPlansOnly}".TrimStart();
+        appendDataSource = appends.Build();
         daemonDataSource = new NpgsqlDataSourceBuilder(connectionString)
         {
             Name = "cooperation-ledger-daemon",

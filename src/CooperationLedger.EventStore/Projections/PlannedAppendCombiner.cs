@@ -4,8 +4,9 @@ namespace CooperationLedger.EventStore.Projections;
 
 /// <summary>
 /// Sends planned appends to the database, combining those that wait at the same time into one round trip and one
-/// implicit transaction: one call of <c>ledger.append_group</c> for all their events and one set of each projection's
-/// statements for all their rows (docs/projections.md, "Combined planned appends"). At most
+/// implicit transaction: one call of <c>ledger.append_single_events</c> when each is one event to a stream that exists
+/// (else <c>ledger.append_group</c>) for all their events, and one set of each projection's statements for all their
+/// rows (docs/projections.md, "Combined planned appends"). At most
 /// <see cref="ProjectionEngineOptions.PlannedAppendsInFlight"/> round trips are under way; appends arriving meanwhile
 /// wait for the next, so the groups grow with the load and an append alone is sent at once. A stream is in one group
 /// at a time. A group is all or nothing, so when the database refuses one, its appends are sent again one by one and
@@ -102,7 +103,8 @@ internal sealed class PlannedAppendCombiner(
 
     private async Task SendAsync(List<Waiting> group)
     {
-        if (group.Count > 1)
+        // A lone append of the kind ledger.append_single_events takes goes as a group too: that costs the database less.
+        if (group.Count > 1 || group[0].Append.IsSingleEventToExistingStream)
         {
             try
             {

@@ -67,6 +67,27 @@ public sealed class CombinedPlannedAppendTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Single_events_to_existing_streams_waiting_together_are_stored_in_one_transaction_and_chained()
+    {
+        await using var database = await LedgerDatabase.CreateAsync(server);
+        var projection = new PlannedAttendeesProjection(Name);
+        await using var host = await StartAsync(database, projection);
+        var streams = await StartStreamsAsync(host, 4);
+
+        var (results, group) = await WhileOneAppendIsHeldAsync(host, projection,
+            [.. streams.Select((streamId, index) => (streamId, ExpectedVersion.Exactly(1), (IReadOnlyList<NewEvent>)[Visit(attendees: index)]))]);
+
+        Assert.Equal(4, group);
+        var stored = results.Select(result => Assert.IsType<AppendResult>(result)).ToArray();
+        Assert.Equal([2, 2, 2, 2], stored.Select(result => result.LastVersion));
+        await using var transactions = host.DataSource.CreateCommand("select count(distinct xmin::text) from ledger.events where event_id = any($1)");
+        transactions.Parameters.Add(new() { Value = stored.Select(result => result.Events[0].EventId).ToArray() });
+        Assert.Equal(1L, await transactions.ExecuteScalarAsync(Cancellation));
+        Assert.True((await host.Store.VerifyAllAsync(Cancellation)).Valid);
+        Assert.Equal(new (long, long)[] { (5, 2), (6, 2), (7, 2), (8, 2) }, await Task.WhenAll(streams.Select(streamId => projection.RowAsync(host, streamId, Cancellation))));
+    }
+
+    [Fact]
     public async Task A_group_the_database_refuses_is_sent_again_one_by_one_and_only_the_refused_appends_fail()
     {
         await using var database = await LedgerDatabase.CreateAsync(server);
