@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# What one call of ledger.append_group costs the database, for groups of several sizes: one pgbench client drives one
-# backend for a few seconds per figure, and the backend's CPU time is read from the postmaster's reaped-children
-# counters once the client has gone. The same caller with a function that does nothing is measured too and taken away.
+# What one call of ledger.append_group and of ledger.append_single_events costs the database, for groups of several
+# sizes: one pgbench client drives one backend for a few seconds per figure, and the backend's CPU time is read from
+# the postmaster's reaped-children counters once the client has gone. The same caller with a function that does
+# nothing is measured too, to be taken away. The backends force generic plans, as the service's append pool does.
 # Run as root (the server runs as the postgres user) or as a user that may start PostgreSQL itself.
 # usage: bench/pg-per-call/run.sh [seconds per figure] [group sizes...]
 set -euo pipefail
@@ -27,10 +28,10 @@ children_ticks() { awk '{print $16 + $17}' "/proc/$postmaster/stat"; }
 echo "| function | appends per call | calls | CPU per call |"
 echo "| --- | ---: | ---: | ---: |"
 for size in "${sizes[@]}"; do
-  for function in ledger_noop_group ledger.append_group; do
+  for function in ledger_noop_group ledger.append_group ledger_noop_single_events ledger.append_single_events; do
     echo "select bench_append_group(:client_id, $size, '$function');" > "$work/script.sql"
     before="$(children_ticks)"
-    calls="$("$bin/pgbench" -h 127.0.0.1 -p "$port" -U postgres -n -M prepared -c 1 -T "$seconds" -f "$work/script.sql" postgres 2>&1 | sed -n 's/.*actually processed: \([0-9]*\).*/\1/p')"
+    calls="$(PGOPTIONS="-c plan_cache_mode=force_generic_plan" "$bin/pgbench" -h 127.0.0.1 -p "$port" -U postgres -n -M prepared -c 1 -T "$seconds" -f "$work/script.sql" postgres 2>&1 | sed -n 's/.*actually processed: \([0-9]*\).*/\1/p')"
     sleep 0.5
     after="$(children_ticks)"
     # Ticks are hundredths of a second on Linux.
