@@ -47,9 +47,7 @@ public sealed class CombinedPlannedAppendTests(PostgresServer server)
             Assert.Equal(result.Events.OrderBy(appended => appended.Version).Select(appended => appended.Sequence), result.Events.Select(appended => appended.Sequence).Order());
         }
 
-        await using var transactions = host.DataSource.CreateCommand("select count(distinct xmin::text) from ledger.events where event_id = any($1)");
-        transactions.Parameters.Add(new() { Value = stored.SelectMany(result => result.Events.Select(appended => appended.EventId)).ToArray() });
-        Assert.Equal(1L, await transactions.ExecuteScalarAsync(Cancellation));
+        Assert.Equal(1L, await TransactionsThatWroteAsync(host, stored));
         Assert.True((await host.Store.VerifyAllAsync(Cancellation)).Valid);
         foreach (var streamId in existing)
         {
@@ -80,9 +78,7 @@ public sealed class CombinedPlannedAppendTests(PostgresServer server)
         Assert.Equal(4, group);
         var stored = results.Select(result => Assert.IsType<AppendResult>(result)).ToArray();
         Assert.Equal([2, 2, 2, 2], stored.Select(result => result.LastVersion));
-        await using var transactions = host.DataSource.CreateCommand("select count(distinct xmin::text) from ledger.events where event_id = any($1)");
-        transactions.Parameters.Add(new() { Value = stored.Select(result => result.Events[0].EventId).ToArray() });
-        Assert.Equal(1L, await transactions.ExecuteScalarAsync(Cancellation));
+        Assert.Equal(1L, await TransactionsThatWroteAsync(host, stored));
         Assert.True((await host.Store.VerifyAllAsync(Cancellation)).Valid);
         Assert.Equal(new (long, long)[] { (5, 2), (6, 2), (7, 2), (8, 2) }, await Task.WhenAll(streams.Select(streamId => projection.RowAsync(host, streamId, Cancellation))));
     }
@@ -227,6 +223,13 @@ public sealed class CombinedPlannedAppendTests(PostgresServer server)
         await heldAppend;
         var results = await Task.WhenAll(waiting);
         return (results, projection.WrittenGroups.ElementAt(writesBefore + 1));
+    }
+
+    private static async Task<long> TransactionsThatWroteAsync(ProjectionHost host, AppendResult[] stored)
+    {
+        await using var transactions = host.DataSource.CreateCommand("select count(distinct xmin::text) from ledger.events where event_id = any($1)");
+        transactions.Parameters.Add(new() { Value = stored.SelectMany(result => result.Events.Select(appended => appended.EventId)).ToArray() });
+        return (long)(await transactions.ExecuteScalarAsync(Cancellation))!;
     }
 
     private static async Task<object> OutcomeAsync(Task<AppendResult> append)
