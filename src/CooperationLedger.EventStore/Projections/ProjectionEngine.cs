@@ -287,7 +287,7 @@ public sealed class ProjectionEngine
 
             if (leaders.TryGetValue(projection.Name, out var leader))
             {
-                leader.Hurry();
+                leader.Hurry(sequence);
             }
 
             await Task.Delay(remaining < NonStalePollInterval ? remaining : NonStalePollInterval, cancellationToken);

@@ -18,6 +18,9 @@ internal sealed class ProjectionLeader(
 {
     private TaskCompletionSource wake = NewSignal();
     private TaskCompletionSource hurry = NewSignal();
+
+    /// <summary>The highest sequence a reader asked the leader to hurry to.</summary>
+    private long hurriedTo;
     private volatile bool isLeading;
 
     /// <summary>When the last batch that did not fill a page started; kept across checkpoint reads, so that they do not reset the pace.</summary>
@@ -30,9 +33,19 @@ internal sealed class ProjectionLeader(
 
     /// <summary>
     /// Makes a leader pausing between batches (<see cref="ProjectionEngineOptions.MinimumBatchInterval"/>) apply the
-    /// next one now, for a reader waiting on its position.
+    /// next one now, for a reader waiting for <paramref name="sequence"/>. A reader that read the position just before
+    /// a batch committed may ask after it did; a leader already past the sequence keeps its pause.
     /// </summary>
-    public void Hurry() => Interlocked.Exchange(ref hurry, NewSignal()).TrySetResult();
+    public void Hurry(long sequence)
+    {
+        var asked = Volatile.Read(ref hurriedTo);
+        while (asked < sequence && Interlocked.CompareExchange(ref hurriedTo, sequence, asked) is var seen && seen != asked)
+        {
+            asked = seen;
+        }
+
+        Interlocked.Exchange(ref hurry, NewSignal()).TrySetResult();
+    }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -143,7 +156,7 @@ internal sealed class ProjectionLeader(
                 // a moment lets one batch carry what several small ones would.
                 await Task.WhenAny(Task.Delay(pause < remaining ? pause : remaining, cancellationToken), woken, hurried);
                 cancellationToken.ThrowIfCancellationRequested();
-                if (hurried.IsCompleted)
+                if (hurried.IsCompleted && Volatile.Read(ref hurriedTo) > position)
                 {
                     lastPartialBatch = null;
                 }
