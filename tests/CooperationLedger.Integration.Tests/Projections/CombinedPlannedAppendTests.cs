@@ -177,6 +177,42 @@ public sealed class CombinedPlannedAppendTests(PostgresServer server)
         Assert.Empty(projection.Applied);
     }
 
+    [Fact]
+    public async Task Two_processes_grouping_appends_to_the_same_streams_lose_nothing_and_leave_a_valid_chain()
+    {
+        await using var database = await LedgerDatabase.CreateAsync(server);
+        await using var first = await StartAsync(database, new PlannedAttendeesProjection(Name));
+        await using var second = new ProjectionHost(database, [new PlannedAttendeesProjection(Name)], OneRoundTripAtATime, "second-process");
+        var rows = new PlannedAttendeesProjection(Name);
+        var streams = await StartStreamsAsync(first, 8);
+
+        // Each process remembers only the folds it committed, so the other's appends make its plans stale: refused as a
+        // group, sent again one by one, decided again on the version that won.
+        await Task.WhenAll(streams.SelectMany(streamId => new[] { first, second }.Select(host => Task.Run(async () =>
+        {
+            for (var appended = 0; appended < 10;)
+            {
+                var version = (await host.Store.GetStreamStateAsync(streamId, Cancellation))!.Version;
+                try
+                {
+                    await host.Engine.AppendWithInlineProjectionsAsync(streamId, PartnershipStream, ExpectedVersion.Exactly(version), [Visit(attendees: 1)], Recorder, Cancellation);
+                    appended++;
+                }
+                catch (ConcurrencyException)
+                {
+                }
+            }
+        }, Cancellation))));
+
+        foreach (var streamId in streams)
+        {
+            Assert.Equal((5 + 20, 21), await rows.RowAsync(first, streamId, Cancellation));
+        }
+
+        Assert.Equal(8 * 21, (await first.Store.ReadAllAsync(0, 1_000, Cancellation)).Count);
+        Assert.True((await first.Store.VerifyAllAsync(Cancellation)).Valid);
+    }
+
     [Theory]
     [InlineData(0, 1)]
     [InlineData(1, 0)]
