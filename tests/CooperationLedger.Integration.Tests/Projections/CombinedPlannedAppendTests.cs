@@ -150,21 +150,8 @@ public sealed class CombinedPlannedAppendTests(PostgresServer server)
         var streams = await StartStreamsAsync(host, 12);
 
         // Two writers per stream, so that appends also collide and are decided again on the version that won.
-        await Task.WhenAll(streams.Concat(streams).Select((streamId, writer) => Task.Run(async () =>
-        {
-            for (var appended = 0; appended < 10;)
-            {
-                var version = (await host.Store.GetStreamStateAsync(streamId, Cancellation))!.Version;
-                try
-                {
-                    await host.Engine.AppendWithInlineProjectionsAsync(streamId, PartnershipStream, ExpectedVersion.Exactly(version), [Visit(attendees: writer < streams.Length ? 1 : 2)], Recorder, Cancellation);
-                    appended++;
-                }
-                catch (ConcurrencyException)
-                {
-                }
-            }
-        }, Cancellation)));
+        await Task.WhenAll(streams.Concat(streams).Select((streamId, writer) =>
+            Task.Run(() => host.AppendAgainOnConflictAsync(streamId, entries: 10, attendees: writer < streams.Length ? 1 : 2, Cancellation), Cancellation)));
 
         Assert.Contains(projection.WrittenGroups, size => size > 1);
         foreach (var streamId in streams)
@@ -188,21 +175,8 @@ public sealed class CombinedPlannedAppendTests(PostgresServer server)
 
         // Each process remembers only the folds it committed, so the other's appends make its plans stale: refused as a
         // group, sent again one by one, decided again on the version that won.
-        await Task.WhenAll(streams.SelectMany(streamId => new[] { first, second }.Select(host => Task.Run(async () =>
-        {
-            for (var appended = 0; appended < 10;)
-            {
-                var version = (await host.Store.GetStreamStateAsync(streamId, Cancellation))!.Version;
-                try
-                {
-                    await host.Engine.AppendWithInlineProjectionsAsync(streamId, PartnershipStream, ExpectedVersion.Exactly(version), [Visit(attendees: 1)], Recorder, Cancellation);
-                    appended++;
-                }
-                catch (ConcurrencyException)
-                {
-                }
-            }
-        }, Cancellation))));
+        await Task.WhenAll(streams.SelectMany(streamId => new[] { first, second }.Select(host =>
+            Task.Run(() => host.AppendAgainOnConflictAsync(streamId, entries: 10, attendees: 1, Cancellation), Cancellation))));
 
         foreach (var streamId in streams)
         {

@@ -67,6 +67,26 @@ public sealed class ProjectionHost : IAsyncDisposable
         daemonStop = null;
     }
 
+    /// <summary>
+    /// Appends <paramref name="entries"/> visits to a stream one at a time through the engine, each at the version it
+    /// reads first, and again after every conflict with another writer.
+    /// </summary>
+    public async Task AppendAgainOnConflictAsync(Guid streamId, int entries, int attendees, CancellationToken cancellationToken)
+    {
+        for (var appended = 0; appended < entries;)
+        {
+            var version = (await Store.GetStreamStateAsync(streamId, cancellationToken))!.Version;
+            try
+            {
+                await Engine.AppendWithInlineProjectionsAsync(streamId, LedgerEvents.PartnershipStream, ExpectedVersion.Exactly(version), [LedgerEvents.Visit(attendees: attendees)], LedgerEvents.Recorder, cancellationToken);
+                appended++;
+            }
+            catch (ConcurrencyException)
+            {
+            }
+        }
+    }
+
     public async Task WaitUntilLeadingAsync(string projection, TimeSpan timeout) =>
         await Eventually.HoldsAsync(() => Task.FromResult(Engine.IsLeading(projection)), timeout, $"{ApplicationName} to lead {projection}");
 
