@@ -26,9 +26,10 @@ public sealed class LedgerDatabase(IConfiguration configuration, IOptions<Ledger
     /// <summary>
     /// With array parameters PostgreSQL judges a plan made for the values at hand no dearer than a generic one, and so
     /// plans the statements of ledger.append_single_events, ledger.append_events and the summaries' upsert afresh on
-    /// every call. Their generic plans find rows by key (docs/benchmarks.md, session 9).
+    /// every call. Their generic plans find rows by key (docs/benchmarks.md, session 9). Set once per connection, not
+    /// as a startup option, which a connection pooler such as PgBouncer may refuse.
     /// </summary>
-    private const string GenericPlansOnly = "-c plan_cache_mode=force_generic_plan";
+    private const string GenericPlansOnly = "set plan_cache_mode = force_generic_plan";
 
     private NpgsqlDataSource? dataSource;
     private NpgsqlDataSource? appendDataSource;
@@ -68,13 +69,11 @@ public sealed class LedgerDatabase(IConfiguration configuration, IOptions<Ledger
             ? await StartEmbeddedServerAsync(cancellationToken)
             : configuration.GetConnectionString(LedgerOptions.ConnectionStringName)!;
         dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "cooperation-ledger" }.Build();
-        var appends = new NpgsqlDataSourceBuilder(connectionString)
+        appendDataSource = new NpgsqlDataSourceBuilder(connectionString)
         {
             Name = "cooperation-ledger-appends",
             ConnectionStringBuilder = { NoResetOnClose = true, MaxPoolSize = AppendPoolSize },
-        };
-        appends.ConnectionStringBuilder.Options = $"{appends.ConnectionStringBuilder.Options} {GenericPlansOnly}".TrimStart();
-        appendDataSource = appends.Build();
+        }.UsePhysicalConnectionInitializer(PlanGenerically, PlanGenericallyAsync).Build();
         daemonDataSource = new NpgsqlDataSourceBuilder(connectionString)
         {
             Name = "cooperation-ledger-daemon",
@@ -131,6 +130,18 @@ public sealed class LedgerDatabase(IConfiguration configuration, IOptions<Ledger
             await embeddedServer.DisposeAsync();
             embeddedServer = null;
         }
+    }
+
+    private static void PlanGenerically(NpgsqlConnection connection)
+    {
+        using var command = new NpgsqlCommand(GenericPlansOnly, connection);
+        command.ExecuteNonQuery();
+    }
+
+    private static async Task PlanGenericallyAsync(NpgsqlConnection connection)
+    {
+        await using var command = new NpgsqlCommand(GenericPlansOnly, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private async Task<string> StartEmbeddedServerAsync(CancellationToken cancellationToken)

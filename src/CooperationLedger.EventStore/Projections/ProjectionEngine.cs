@@ -30,8 +30,8 @@ public sealed class ProjectionEngine
     /// <param name="plannedAppendDataSource">Planned appends go through it when given: the same database, and its
     /// connections may skip Npgsql's session reset (<c>No Reset On Close</c>), since a planned append runs only the
     /// engine's statements and the plans' in an implicit transaction, which leave no session state behind. Its
-    /// sessions should force generic plans (<c>Options=-c plan_cache_mode=force_generic_plan</c>): with array parameters
-    /// PostgreSQL otherwise plans the statement of ledger.append_single_events afresh on every call.</param>
+    /// sessions should force generic plans (<c>set plan_cache_mode = force_generic_plan</c> on each new connection): with
+    /// array parameters PostgreSQL otherwise plans the statement of ledger.append_single_events afresh on every call.</param>
     /// <param name="daemonDataSource">The daemon's connections come from it when given: the same database, and it may
     /// prepare statements automatically (<c>Max Auto Prepare</c>). The daemon keeps its connections for as long as it
     /// polls or leads and runs the same few statements on them, so they are then parsed and planned once per

@@ -1,4 +1,7 @@
 using System.Net;
+using CooperationLedger.Api.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using static CooperationLedger.Integration.Tests.Api.ApiRequests;
 
 namespace CooperationLedger.Integration.Tests.Api;
@@ -20,6 +23,15 @@ public sealed class OperationsTests(LedgerApi api) : IClassFixture<LedgerApi>
         Assert.True(ready["databaseAnswers"]!.GetValue<bool>());
         Assert.True(ready["migrationsApplied"]!.GetValue<bool>());
         Assert.True(ready["projectionsRunning"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Planned_appends_plan_their_statements_once_per_connection_and_the_other_connections_as_usual()
+    {
+        var database = api.Services.GetRequiredService<LedgerDatabase>();
+
+        Assert.Equal("force_generic_plan", await PlanCacheModeAsync(database.AppendDataSource));
+        Assert.Equal("auto", await PlanCacheModeAsync(database.DataSource));
     }
 
     [Fact]
@@ -85,5 +97,11 @@ public sealed class OperationsTests(LedgerApi api) : IClassFixture<LedgerApi>
             Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 30 s.");
             await Task.Delay(100, Cancel);
         }
+    }
+
+    private static async Task<string?> PlanCacheModeAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("show plan_cache_mode");
+        return (string?)await command.ExecuteScalarAsync(Cancel);
     }
 }
