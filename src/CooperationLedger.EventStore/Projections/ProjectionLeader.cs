@@ -21,6 +21,7 @@ internal sealed class ProjectionLeader(
 
     /// <summary>The highest sequence a reader asked the leader to hurry to.</summary>
     private long hurriedTo;
+
     private volatile bool isLeading;
 
     /// <summary>When the last batch that did not fill a page started; kept across checkpoint reads, so that they do not reset the pace.</summary>
