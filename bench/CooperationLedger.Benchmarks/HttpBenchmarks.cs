@@ -39,10 +39,7 @@ internal static class HttpBenchmarks
 
         await using var server = await BenchServer.StartAsync(durable: args.Contains("--durable"));
         await using var service = await ServiceProcess.StartLedgerAsync(server.ConnectionString);
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-        {
-            BaseAddress = service.BaseAddress,
-        };
+        using var http = service.CreateClient();
         http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
 
         Console.WriteLine($"# HTTP benchmarks (Release service in its own process; {(server.Durable ? "durable" : "throwaway")} cluster; {Clients} clients, keep-alive; {seconds} s per figure; {Environment.ProcessorCount} cores)");
@@ -51,10 +48,7 @@ internal static class HttpBenchmarks
         var visitJson = JsonSerializer.Serialize(BenchEvents.SampleVisit(), BenchJsonContext.Default.BenchVisit);
         var baseline = await RawInsertBaseline.CreateAsync(server, visitJson);
         await using var floorService = appendsOnly ? null : await ServiceProcess.StartFloorAsync(server.ConnectionString);
-        using var floorHttp = floorService is null ? null : new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-        {
-            BaseAddress = floorService.BaseAddress,
-        };
+        using var floorHttp = floorService?.CreateClient();
 
         var partnerships = await OpenPartnershipsAsync(http, Clients * PartnershipsPerClient);
         var appendBody = $$$"""{"type":"visit-held","occurredAt":"2024-04-01","data":{{{visitJson}}},"source":{"kind":"news-article","title":"Deepening the Cooperation of Sci-Tech Innovative Talents Cultivation","publishedOn":"2024-04-09"}}""";
@@ -255,6 +249,13 @@ internal static class HttpBenchmarks
         public Uri BaseAddress { get; }
 
         public int ProcessId => process.Id;
+
+        /// <summary>A client for the measured workers: keep-alive connections, enough for every worker, kept for the whole run.</summary>
+        public HttpClient CreateClient() =>
+            new(new SocketsHttpHandler { MaxConnectionsPerServer = Clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+            {
+                BaseAddress = BaseAddress,
+            };
 
         public static async Task<ServiceProcess> StartLedgerAsync(string connectionString)
         {
