@@ -18,6 +18,7 @@ internal static class HttpBenchmarks
     private const string ApiKey = "bench-admin-key-0123456789abcdef";
     private const int Clients = 8;
     private const int PartnershipsPerClient = 64;
+    private const int CreatedStatus = 201;
 
     /// <summary>Set-up requests go out as many at a time as the measured clients send.</summary>
     private static readonly ParallelOptions EachClient = new() { MaxDegreeOfParallelism = Clients };
@@ -48,7 +49,6 @@ internal static class HttpBenchmarks
         var visitJson = JsonSerializer.Serialize(BenchEvents.SampleVisit(), BenchJsonContext.Default.BenchVisit);
         var baseline = await RawInsertBaseline.CreateAsync(server, visitJson);
         await using var floorService = appendsOnly ? null : await ServiceProcess.StartFloorAsync(server.ConnectionString);
-        using var floorHttp = floorService?.CreateClient();
 
         var partnerships = await OpenPartnershipsAsync(http, Clients * PartnershipsPerClient);
         var appendBody = $$$"""{"type":"visit-held","occurredAt":"2024-04-01","data":{{{visitJson}}},"source":{"kind":"news-article","title":"Deepening the Cooperation of Sci-Tech Innovative Talents Cultivation","publishedOn":"2024-04-09"}}""";
@@ -60,8 +60,12 @@ internal static class HttpBenchmarks
             Console.WriteLine();
         }
 
+        // Measured requests go out on connections of their own, each encoded once (KeepAliveConnection).
+        using var appendConnections = await ClientConnections.OpenAsync(service.BaseAddress);
+        var appendRequests = partnerships.ConvertAll(id => KeepAliveConnection.EncodePost(service.BaseAddress, $"/api/partnerships/{id}/events", appendBody, ("X-Api-Key", ApiKey)));
         var counters = new int[Clients];
-        Task<int> AppendAsync(int client) => PostAppendAsync(http, partnerships[(client * PartnershipsPerClient) + (counters[client]++ % PartnershipsPerClient)], appendBody);
+        Task<int> AppendAsync(int client) =>
+            appendConnections.SendAsync(client, appendRequests[(client * PartnershipsPerClient) + (counters[client]++ % PartnershipsPerClient)], CreatedStatus);
 
         // On a shared VM the machine's speed drifts within minutes, so one measurement of each, in a row, can compare
         // a fast minute with a slow one; rounds of all three in turn give each ratio its own neighbouring baseline.
@@ -87,10 +91,10 @@ internal static class HttpBenchmarks
             }
 
             var (floor, floorCpu) = (double.NaN, (string?)null);
-            if (floorHttp is not null)
+            if (floorService is not null)
             {
                 await SettleAsync();
-                (floor, floorCpu) = await MeasureFloorAsync(floorHttp, floorService!.ProcessId, visitJson, warmup, duration);
+                (floor, floorCpu) = await MeasureFloorAsync(floorService, visitJson, warmup, duration);
             }
 
             await SettleAsync();
@@ -125,24 +129,13 @@ internal static class HttpBenchmarks
     /// What any HTTP append costs on this machine: the same clients posting the same body to an endpoint, in its own
     /// process, that parses it and does the raw INSERT and nothing else.
     /// </summary>
-    private static async Task<(double PerSecond, string? CpuPerItem)> MeasureFloorAsync(HttpClient http, int processId, string visitJson, TimeSpan warmup, TimeSpan duration)
+    private static async Task<(double PerSecond, string? CpuPerItem)> MeasureFloorAsync(ServiceProcess floor, string visitJson, TimeSpan warmup, TimeSpan duration)
     {
         var body = $$"""{"type":"visit-held","occurredAt":"2024-04-01","data":{{visitJson}}}""";
-        return await Throughput.MeasureAsync(Clients, warmup, duration, async client =>
-        {
-            using var response = await http.PostAsync($"/floor/{client}", Json(body));
-            return response.StatusCode == HttpStatusCode.Created
-                ? 1
-                : throw new InvalidOperationException($"the floor endpoint answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        }, new CpuMeter(processId));
-    }
-
-    private static async Task<int> PostAppendAsync(HttpClient http, Guid partnership, string body)
-    {
-        using var response = await http.PostAsync($"/api/partnerships/{partnership}/events", Json(body));
-        return response.StatusCode == HttpStatusCode.Created
-            ? 1
-            : throw new InvalidOperationException($"append answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        using var connections = await ClientConnections.OpenAsync(floor.BaseAddress);
+        var requests = Enumerable.Range(0, Clients).Select(client => KeepAliveConnection.EncodePost(floor.BaseAddress, $"/floor/{client}", body)).ToArray();
+        return await Throughput.MeasureAsync(
+            Clients, warmup, duration, client => connections.SendAsync(client, requests[client], CreatedStatus), new CpuMeter(floor.ProcessId));
     }
 
     private static async Task<List<Guid>> OpenPartnershipsAsync(HttpClient http, int count)
@@ -234,6 +227,28 @@ internal static class HttpBenchmarks
     private static double Percentile(double[] sorted, double fraction) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(fraction * sorted.Length) - 1)];
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+
+    /// <summary>One keep-alive connection per measured client.</summary>
+    private sealed class ClientConnections(KeepAliveConnection[] connections) : IDisposable
+    {
+        public static async Task<ClientConnections> OpenAsync(Uri baseAddress) =>
+            new(await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => KeepAliveConnection.OpenAsync(baseAddress))));
+
+        /// <summary>One completed request, counted as one item.</summary>
+        public async Task<int> SendAsync(int client, byte[] request, int expectedStatus)
+        {
+            await connections[client].SendAsync(request, expectedStatus);
+            return 1;
+        }
+
+        public void Dispose()
+        {
+            foreach (var connection in connections)
+            {
+                connection.Dispose();
+            }
+        }
+    }
 
     /// <summary>The service built in Release and run as its own process, the way it runs in production.</summary>
     private sealed class ServiceProcess : IAsyncDisposable
