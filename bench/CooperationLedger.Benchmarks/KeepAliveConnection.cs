@@ -46,22 +46,15 @@ internal sealed class KeepAliveConnection : IDisposable
         return [.. Encoding.ASCII.GetBytes(head.Append("\r\n").ToString()), .. body];
     }
 
-    /// <summary>Sends the request and reads the whole answer; the body is decoded only for a status the caller did not expect.</summary>
-    public async Task<int> SendAsync(byte[] request, int expectedStatus)
+    /// <summary>Sends the request and reads the whole answer; the body is kept only when the status is not the one expected.</summary>
+    public async Task SendAsync(byte[] request, int expectedStatus)
     {
         await socket.SendAsync(request, SocketFlags.None);
         var headerLength = await ReadUntilAsync(HeaderEnd);
-        var head = buffer.AsSpan(start, headerLength);
-        if (!head.StartsWith("HTTP/1.1 "u8) || !Utf8Parser.TryParse(head[9..12], out int status, out _))
-        {
-            throw new InvalidOperationException($"not an HTTP/1.1 answer: {Encoding.ASCII.GetString(head[..Math.Min(head.Length, 80)])}");
-        }
-
-        var contentLength = HeaderValue(head, "content-length:"u8) is { } length && Utf8Parser.TryParse(length, out int parsed, out _) ? parsed : -1;
-        var chunked = HeaderValue(head, "transfer-encoding:"u8) is { } encoding && encoding.SequenceEqual("chunked"u8);
+        var (status, contentLength, chunked) = ReadHead(buffer.AsSpan(start, headerLength));
         start += headerLength + HeaderEnd.Length;
 
-        var body = new MemoryStream();
+        var unexpected = status == expectedStatus ? null : new MemoryStream();
         if (chunked)
         {
             while (true)
@@ -73,7 +66,8 @@ internal sealed class KeepAliveConnection : IDisposable
                 }
 
                 start += sizeLength + LineEnd.Length;
-                await ReadBodyAsync(size + LineEnd.Length, status == expectedStatus ? null : body);
+                await ReadBodyAsync(size, unexpected);
+                await ReadBodyAsync(LineEnd.Length, keep: null);
                 if (size == 0)
                 {
                     break;
@@ -82,29 +76,49 @@ internal sealed class KeepAliveConnection : IDisposable
         }
         else if (contentLength > 0)
         {
-            await ReadBodyAsync(contentLength, status == expectedStatus ? null : body);
+            await ReadBodyAsync(contentLength, unexpected);
         }
 
-        return status == expectedStatus
-            ? status
-            : throw new InvalidOperationException($"answered {status}, not {expectedStatus}: {Encoding.UTF8.GetString(body.ToArray())}");
+        if (unexpected is not null)
+        {
+            throw new InvalidOperationException($"answered {status}, not {expectedStatus}: {Encoding.UTF8.GetString(unexpected.ToArray())}");
+        }
     }
 
     public void Dispose() => socket.Dispose();
 
-    /// <summary>The value of a header (name given in lower case with its colon), trimmed; null when absent.</summary>
-    private static byte[]? HeaderValue(ReadOnlySpan<byte> head, ReadOnlySpan<byte> name)
+    /// <summary>The status, and how the body is framed: its length (-1 when not given) or chunks.</summary>
+    private static (int Status, int ContentLength, bool Chunked) ReadHead(ReadOnlySpan<byte> head)
     {
+        if (!head.StartsWith("HTTP/1.1 "u8) || !Utf8Parser.TryParse(head[9..12], out int status, out _))
+        {
+            throw new InvalidOperationException($"not an HTTP/1.1 answer: {Encoding.ASCII.GetString(head[..Math.Min(head.Length, 80)])}");
+        }
+
+        var contentLength = -1;
+        var chunked = false;
         foreach (var range in head.Split(LineEnd))
         {
             var line = head[range];
-            if (line.Length > name.Length && Ascii.EqualsIgnoreCase(line[..name.Length], name))
+            if (TryHeaderValue(line, "content-length:"u8, out var length) && Utf8Parser.TryParse(length, out int parsed, out _))
             {
-                return line[name.Length..].Trim((byte)' ').ToArray();
+                contentLength = parsed;
+            }
+            else if (TryHeaderValue(line, "transfer-encoding:"u8, out var encoding))
+            {
+                chunked = encoding.SequenceEqual("chunked"u8);
             }
         }
 
-        return null;
+        return (status, contentLength, chunked);
+    }
+
+    /// <summary>The value, trimmed, when <paramref name="line"/> is the header <paramref name="name"/> (lower case, with its colon).</summary>
+    private static bool TryHeaderValue(ReadOnlySpan<byte> line, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    {
+        var matches = line.Length > name.Length && Ascii.EqualsIgnoreCase(line[..name.Length], name);
+        value = matches ? line[name.Length..].Trim((byte)' ') : default;
+        return matches;
     }
 
     /// <summary>Receives until <paramref name="marker"/> is buffered; returns how many bytes precede it.</summary>
