@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -14,160 +16,181 @@ internal static class JsonShapeChecker
 
     public static void Check(JsonElement value, JsonTypeInfo typeInfo, string path, FieldErrors errors)
     {
+        // Valid input, the usual case, is confirmed without building a single path or message; only input with a
+        // problem is walked again to report every problem with its path.
+        if (!Conforms(value, typeInfo, path: null, errors: null))
+        {
+            Conforms(value, typeInfo, path, errors);
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> has the shape of <paramref name="typeInfo"/>. With <paramref name="errors"/>
+    /// every problem is added to it under its path; without, the walk stops at the first one and
+    /// <paramref name="path"/> is null.
+    /// </summary>
+    private static bool Conforms(JsonElement value, JsonTypeInfo typeInfo, string? path, FieldErrors? errors)
+    {
         var type = typeInfo.Type;
         if (value.ValueKind == JsonValueKind.Undefined)
         {
-            errors.Add(path, "Required.");
+            return Fails(errors, path, "Required.");
         }
-        else if (Nullable.GetUnderlyingType(type) is { } underlying)
+
+        if (Nullable.GetUnderlyingType(type) is { } underlying)
         {
-            Check(value, typeInfo.Options.GetTypeInfo(underlying), path, errors);
+            return Conforms(value, typeInfo.Options.GetTypeInfo(underlying), path, errors);
         }
-        else if (type == typeof(string))
+
+        if (type == typeof(string))
         {
-            CheckText(value, path, errors);
+            return value.ValueKind != JsonValueKind.String ? Fails(errors, path, "Must be a string.")
+                : IsBlank(value) ? Fails(errors, path, "Must not be blank.")
+                : true;
         }
-        else if (type == typeof(DateOnly))
+
+        if (type == typeof(DateOnly))
         {
-            CheckDate(value, path, errors);
+            return value.ValueKind == JsonValueKind.String
+                && DateOnly.TryParseExact(value.GetString(), DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+                || Fails(errors, path, "Must be a calendar date such as 2024-03-21.");
         }
-        else if (type == typeof(Guid))
+
+        if (type == typeof(Guid))
         {
-            CheckGuid(value, path, errors);
+            return value.ValueKind == JsonValueKind.String && Guid.TryParse(value.GetString(), out _)
+                || Fails(errors, path, "Must be an event id such as 0190a6b2-7c4e-7d2a-9c1e-5f0e3b8a1d42.");
         }
-        else if (type == typeof(JsonElement))
+
+        if (type == typeof(JsonElement))
         {
-            CheckObjectKind(value, path, errors);
+            return value.ValueKind == JsonValueKind.Object || Fails(errors, path, "Must be an object.");
         }
-        else if (type.IsEnum)
+
+        if (type.IsEnum)
         {
-            CheckEnum(value, type, path, errors);
+            return IsOneOf(value, StableNames.All(type))
+                || Fails(errors, path, $"Must be one of: {string.Join(", ", StableNames.All(type))}.");
         }
-        else if (typeInfo.Kind == JsonTypeInfoKind.Enumerable && typeInfo.ElementType is { } elementType)
+
+        if (typeInfo.Kind == JsonTypeInfoKind.Enumerable && typeInfo.ElementType is { } elementType)
         {
-            CheckList(value, typeInfo.Options.GetTypeInfo(elementType), path, errors);
+            return ListConforms(value, typeInfo.Options.GetTypeInfo(elementType), path, errors);
         }
-        else if (typeInfo.Kind == JsonTypeInfoKind.Object)
-        {
-            CheckObject(value, typeInfo, path, errors);
-        }
-        else
-        {
-            CheckByDeserializing(value, typeInfo, path, errors);
-        }
+
+        return typeInfo.Kind == JsonTypeInfoKind.Object
+            ? ObjectConforms(value, typeInfo, path, errors)
+            : DeserializeConforms(value, typeInfo, path, errors);
     }
 
-    private static void CheckText(JsonElement value, string path, FieldErrors errors)
+    /// <summary>Adds the problem when problems are being reported (the message is only built then); always false.</summary>
+    private static bool Fails(FieldErrors? errors, string? path, string message)
+    {
+        errors?.Add(path!, message);
+        return false;
+    }
+
+    private static bool IsBlank(JsonElement text)
+    {
+        // The string as sent, between its quotes: without escapes or non-ASCII, only a space can be blank in JSON
+        // (the other ASCII whitespace must be escaped), so it is judged without allocating a copy.
+        var raw = JsonMarshal.GetRawUtf8Value(text);
+        var content = raw is [(byte)'"', .. var quoted, (byte)'"'] ? quoted : raw;
+        return content.IndexOf((byte)'\\') < 0 && Ascii.IsValid(content)
+            ? !content.ContainsAnyExcept((byte)' ')
+            : string.IsNullOrWhiteSpace(text.GetString());
+    }
+
+    private static bool IsOneOf(JsonElement value, IReadOnlyList<string> names)
     {
         if (value.ValueKind != JsonValueKind.String)
         {
-            errors.Add(path, "Must be a string.");
+            return false;
         }
-        else if (string.IsNullOrWhiteSpace(value.GetString()))
+
+        foreach (var name in names)
         {
-            errors.Add(path, "Must not be blank.");
+            if (value.ValueEquals(name))
+            {
+                return true;
+            }
         }
+
+        return false;
     }
 
-    private static void CheckDate(JsonElement value, string path, FieldErrors errors)
-    {
-        if (value.ValueKind != JsonValueKind.String ||
-            !DateOnly.TryParseExact(value.GetString(), DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-        {
-            errors.Add(path, "Must be a calendar date such as 2024-03-21.");
-        }
-    }
-
-    private static void CheckGuid(JsonElement value, string path, FieldErrors errors)
-    {
-        if (value.ValueKind != JsonValueKind.String || !Guid.TryParse(value.GetString(), out _))
-        {
-            errors.Add(path, "Must be an event id such as 0190a6b2-7c4e-7d2a-9c1e-5f0e3b8a1d42.");
-        }
-    }
-
-    private static void CheckObjectKind(JsonElement value, string path, FieldErrors errors)
-    {
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            errors.Add(path, "Must be an object.");
-        }
-    }
-
-    private static void CheckEnum(JsonElement value, Type enumType, string path, FieldErrors errors)
-    {
-        var names = StableNames.All(enumType);
-        if (value.ValueKind != JsonValueKind.String || !names.Contains(value.GetString()))
-        {
-            errors.Add(path, $"Must be one of: {string.Join(", ", names)}.");
-        }
-    }
-
-    private static void CheckList(JsonElement value, JsonTypeInfo elementTypeInfo, string path, FieldErrors errors)
+    private static bool ListConforms(JsonElement value, JsonTypeInfo elementTypeInfo, string? path, FieldErrors? errors)
     {
         if (value.ValueKind != JsonValueKind.Array)
         {
-            errors.Add(path, "Must be a list.");
-            return;
+            return Fails(errors, path, "Must be a list.");
         }
 
+        var conforms = true;
         var index = 0;
         foreach (var item in value.EnumerateArray())
         {
-            var itemPath = FieldErrors.Item(path, index++);
-            if (item.ValueKind == JsonValueKind.Null)
+            var itemPath = errors is null ? null : FieldErrors.Item(path!, index);
+            index++;
+            conforms &= item.ValueKind == JsonValueKind.Null
+                ? Fails(errors, itemPath, "Must not be null.")
+                : Conforms(item, elementTypeInfo, itemPath, errors);
+            if (!conforms && errors is null)
             {
-                errors.Add(itemPath, "Must not be null.");
-            }
-            else
-            {
-                Check(item, elementTypeInfo, itemPath, errors);
+                return false;
             }
         }
+
+        return conforms;
     }
 
-    private static void CheckObject(JsonElement value, JsonTypeInfo typeInfo, string path, FieldErrors errors)
+    private static bool ObjectConforms(JsonElement value, JsonTypeInfo typeInfo, string? path, FieldErrors? errors)
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(path, "Must be an object.");
-            return;
+            return Fails(errors, path, "Must be an object.");
         }
 
+        var conforms = true;
         foreach (var property in typeInfo.Properties)
         {
-            var propertyPath = FieldErrors.Child(path, property.Name);
+            var propertyPath = errors is null ? null : FieldErrors.Child(path!, property.Name);
             var present = value.TryGetProperty(property.Name, out var member) && member.ValueKind != JsonValueKind.Null;
             if (!present)
             {
-                if (property.IsRequired)
+                conforms &= !property.IsRequired || Fails(errors, propertyPath, "Required.");
+            }
+            else
+            {
+                conforms &= Conforms(member, typeInfo.Options.GetTypeInfo(property.PropertyType), propertyPath, errors);
+                if (member.ValueKind == JsonValueKind.Array && member.GetArrayLength() == 0 && NeedsAtLeastOne(property))
                 {
-                    errors.Add(propertyPath, "Required.");
+                    conforms = Fails(errors, propertyPath, "Must contain at least one item.");
                 }
-
-                continue;
             }
 
-            Check(member, typeInfo.Options.GetTypeInfo(property.PropertyType), propertyPath, errors);
-            if (member.ValueKind == JsonValueKind.Array && member.GetArrayLength() == 0 && NeedsAtLeastOne(property))
+            if (!conforms && errors is null)
             {
-                errors.Add(propertyPath, "Must contain at least one item.");
+                return false;
             }
         }
+
+        return conforms;
     }
 
     private static bool NeedsAtLeastOne(JsonPropertyInfo property) =>
         property.AttributeProvider?.IsDefined(typeof(AtLeastOneAttribute), inherit: false) == true;
 
-    private static void CheckByDeserializing(JsonElement value, JsonTypeInfo typeInfo, string path, FieldErrors errors)
+    private static bool DeserializeConforms(JsonElement value, JsonTypeInfo typeInfo, string? path, FieldErrors? errors)
     {
         try
         {
             _ = value.Deserialize(typeInfo);
+            return true;
         }
         catch (JsonException)
         {
-            errors.Add(path, "Has the wrong type.");
+            return Fails(errors, path, "Has the wrong type.");
         }
     }
 

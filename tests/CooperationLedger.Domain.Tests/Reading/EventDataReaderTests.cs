@@ -12,6 +12,8 @@ public sealed class EventDataReaderTests
         return read.Errors;
     }
 
+    private static string Terminated(string reasonText) => $$"""{ "agreementId": "JD-1", "reason": "{{reasonText}}" }""";
+
     private static void AssertError(IDictionary<string, string[]> errors, string path, string mention)
     {
         Assert.True(errors.TryGetValue(path, out var messages), $"No error at '{path}'; errors at: {string.Join(", ", errors.Keys)}.");
@@ -104,6 +106,26 @@ public sealed class EventDataReaderTests
     public void Blank_strings_are_reported()
     {
         AssertError(ErrorsReading("agreement-terminated", """{ "agreementId": "JD-1", "reason": "   " }"""), "reason", "blank");
+    }
+
+    // The JSON text between the quotes, escapes as sent.
+    [Theory]
+    [InlineData(@"\t\u3000")]
+    [InlineData("")]
+    [InlineData(@"\u0020 ")]
+    [InlineData("\u3000")]
+    public void Blank_strings_are_reported_however_written(string reasonText)
+    {
+        AssertError(ErrorsReading("agreement-terminated", Terminated(reasonText)), "reason", "blank");
+    }
+
+    [Theory]
+    [InlineData("上海 ")]
+    [InlineData(@"\u0041")]
+    [InlineData(" x ")]
+    public void Strings_with_a_visible_character_are_not_blank(string reasonText)
+    {
+        Assert.True(EventDataReader.Read("agreement-terminated", JsonElementOf(Terminated(reasonText))).IsValid);
     }
 
     [Fact]
