@@ -51,7 +51,7 @@ internal static class HttpBenchmarks
         await using var floorService = appendsOnly ? null : await ServiceProcess.StartFloorAsync(server.ConnectionString);
 
         var partnerships = await OpenPartnershipsAsync(http, Clients * PartnershipsPerClient);
-        var appendBody = $$$"""{"type":"visit-held","occurredAt":"2024-04-01","data":{{{visitJson}}},"source":{"kind":"news-article","title":"Deepening the Cooperation of Sci-Tech Innovative Talents Cultivation","publishedOn":"2024-04-09"}}""";
+        var appendBody = AppendBody(visitJson);
         if (history > 1)
         {
             await GrowHistoriesAsync(http, partnerships, history - 1, appendBody);
@@ -129,6 +129,10 @@ internal static class HttpBenchmarks
     /// What any HTTP append costs on this machine: the same clients posting the same body to an endpoint, in its own
     /// process, that parses it and does the raw INSERT and nothing else.
     /// </summary>
+    /// <summary>The entry every measured append posts: a visit with its source.</summary>
+    public static string AppendBody(string visitJson) =>
+        $$$"""{"type":"visit-held","occurredAt":"2024-04-01","data":{{{visitJson}}},"source":{"kind":"news-article","title":"Deepening the Cooperation of Sci-Tech Innovative Talents Cultivation","publishedOn":"2024-04-09"}}""";
+
     private static async Task<(double PerSecond, string? CpuPerItem)> MeasureFloorAsync(ServiceProcess floor, string visitJson, TimeSpan warmup, TimeSpan duration)
     {
         var body = $$"""{"type":"visit-held","occurredAt":"2024-04-01","data":{{visitJson}}}""";

@@ -8,6 +8,7 @@ try
         "store" => await StoreBenchmarks.RunAsync(args[1..]),
         "projections" => await ProjectionBenchmarks.RunAsync(args[1..]),
         "http" => await HttpBenchmarks.RunAsync(args[1..]),
+        "reader" => EntryReadingBenchmarks.Run(args[1..]),
         HttpFloorServer.Command => await HttpFloorServer.RunAsync(args[1..]),
         _ => Usage(),
     };
@@ -20,6 +21,6 @@ catch (BenchUsageException usage)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/CooperationLedger.Benchmarks -- <store|projections|http> [options]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/CooperationLedger.Benchmarks -- <store|projections|http|reader> [options]");
     return 2;
 }
