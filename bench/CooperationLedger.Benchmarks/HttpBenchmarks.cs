@@ -125,14 +125,14 @@ internal static class HttpBenchmarks
         return 0;
     }
 
-    /// <summary>
-    /// What any HTTP append costs on this machine: the same clients posting the same body to an endpoint, in its own
-    /// process, that parses it and does the raw INSERT and nothing else.
-    /// </summary>
     /// <summary>The entry every measured append posts: a visit with its source.</summary>
     public static string AppendBody(string visitJson) =>
         $$$"""{"type":"visit-held","occurredAt":"2024-04-01","data":{{{visitJson}}},"source":{"kind":"news-article","title":"Deepening the Cooperation of Sci-Tech Innovative Talents Cultivation","publishedOn":"2024-04-09"}}""";
 
+    /// <summary>
+    /// What any HTTP append costs on this machine: the same clients posting the same body to an endpoint, in its own
+    /// process, that parses it and does the raw INSERT and nothing else.
+    /// </summary>
     private static async Task<(double PerSecond, string? CpuPerItem)> MeasureFloorAsync(ServiceProcess floor, string visitJson, TimeSpan warmup, TimeSpan duration)
     {
         var body = $$"""{"type":"visit-held","occurredAt":"2024-04-01","data":{{visitJson}}}""";
