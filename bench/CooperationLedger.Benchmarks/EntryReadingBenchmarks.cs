@@ -20,7 +20,7 @@ public class EntryReadingBenchmarks
 
     [GlobalSetup]
     public void ParseTheEntry() =>
-        entry = JsonDocument.Parse(HttpBenchmarks.AppendBody(JsonSerializer.Serialize(BenchEvents.SampleVisit(), BenchJsonContext.Default.BenchVisit)));
+        entry = JsonDocument.Parse(HttpBenchmarks.AppendBody(BenchEvents.SampleVisitJson()));
 
     [GlobalCleanup]
     public void DisposeTheEntry() => entry?.Dispose();

@@ -46,7 +46,7 @@ internal static class HttpBenchmarks
         Console.WriteLine($"# HTTP benchmarks (Release service in its own process; {(server.Durable ? "durable" : "throwaway")} cluster; {Clients} clients, keep-alive; {seconds} s per figure; {Environment.ProcessorCount} cores)");
         Console.WriteLine();
 
-        var visitJson = JsonSerializer.Serialize(BenchEvents.SampleVisit(), BenchJsonContext.Default.BenchVisit);
+        var visitJson = BenchEvents.SampleVisitJson();
         var baseline = await RawInsertBaseline.CreateAsync(server, visitJson);
         await using var floorService = appendsOnly ? null : await ServiceProcess.StartFloorAsync(server.ConnectionString);
 

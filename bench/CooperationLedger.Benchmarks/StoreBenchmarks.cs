@@ -27,7 +27,7 @@ internal static class StoreBenchmarks
         await using var server = await BenchServer.StartAsync(durable);
         var store = new LedgerEventStore(server.DataSource, BenchEvents.CreateRegistry());
         var payload = BenchEvents.SampleVisit();
-        var baseline = await RawInsertBaseline.CreateAsync(server, JsonSerializer.Serialize(payload, BenchJsonContext.Default.BenchVisit));
+        var baseline = await RawInsertBaseline.CreateAsync(server, BenchEvents.SampleVisitJson());
         var occurredAt = OccurredAt.OnDate(new DateOnly(2024, 4, 1));
 
         Console.WriteLine($"# Store benchmarks ({(durable ? "durable: fsync and synchronous_commit on" : "throwaway cluster: fsync and synchronous_commit off")}; {seconds} s per figure after {warmup.TotalSeconds:0} s warm-up; {Environment.ProcessorCount} cores)");
@@ -107,6 +107,9 @@ internal static class StoreBenchmarks
 internal static class BenchEvents
 {
     public static EventTypeRegistry CreateRegistry() => new EventTypeRegistry().Register("visit-held", BenchJsonContext.Default.BenchVisit);
+
+    /// <summary><see cref="SampleVisit"/> as JSON, the payload every suite's raw INSERT and HTTP request carries.</summary>
+    public static string SampleVisitJson() => JsonSerializer.Serialize(SampleVisit(), BenchJsonContext.Default.BenchVisit);
 
     public static BenchVisit SampleVisit() => new(
         Direction: "inbound",

@@ -122,7 +122,7 @@ public sealed class RebuildTests(PostgresServer server)
         hostB.StartDaemon();
         await Eventually.HoldsAsync(async () => (await hostB.Engine.GetStatusAsync(Name, Cancellation)) is { State: ProjectionState.Running, Rebuild: null }, TimeSpan.FromSeconds(10), "host B to finish the rebuild");
 
-        // The engine trusts its cached active generation for up to ActiveGenerationCacheDuration after the swap.
+        // The status shows the swap once it commits; the leader tells this process's cache of the active generation just after.
         await Eventually.HoldsAsync(async () => (await hostB.Engine.ActiveTableAsync(Name, "streams", Cancellation)).EndsWith("__g1\"", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "host B to read the rebuilt table");
         Assert.Equal(await VisitCounts.CommittedVisitSequencesAsync(hostB), await VisitCounts.AppliedSequencesAsync(hostB, Name));
         // 2,000 events in pages of 500, 1,000 of them done by host A: host B applied the other two pages, not four.
