@@ -4,10 +4,13 @@ using NpgsqlTypes;
 namespace CooperationLedger.EventStore.Projections;
 
 /// <summary>
-/// Follows the head of the global feed for the daemon: polls the sequence and the append lock (see
-/// <see cref="SafeSequenceTracker"/>) every <see cref="ProjectionEngineOptions.FeedPollInterval"/>, every few
-/// milliseconds while appends it saw are still in flight, and at once when an append notifies (with
-/// <see cref="ProjectionEngineOptions.NotifyOnAppend"/>), and publishes the safe mark.
+/// Follows the head of the global feed for the daemon and publishes the safe mark. It looks at the sequence and the
+/// append lock (see <see cref="SafeSequenceTracker"/>) when asked (<see cref="RefreshAsync"/>, before each batch), and
+/// while someone waits for the mark to move (<see cref="WaitBeyondAsync"/>): then every
+/// <see cref="ProjectionEngineOptions.FeedPollInterval"/>, every few milliseconds while appends it saw are still in
+/// flight, and at once when an append notifies (with <see cref="ProjectionEngineOptions.NotifyOnAppend"/>). A leader
+/// busy with a steady stream of appends waits for none of that, so polling between its batches would only cost the
+/// database (docs/benchmarks.md, session 12).
 /// </summary>
 internal sealed class FeedFrontier(NpgsqlDataSource dataSource, ProjectionEngineOptions options)
 {
@@ -34,6 +37,9 @@ internal sealed class FeedFrontier(NpgsqlDataSource dataSource, ProjectionEngine
     private long safe;
     private TaskCompletionSource advanced = NewSignal();
     private TaskCompletionSource notification = NewSignal();
+    private TaskCompletionSource demand = NewSignal();
+    private TaskCompletionSource nextObservation = NewSignal();
+    private int waiters;
 
     /// <summary>Every event at or below this sequence has committed or will never exist.</summary>
     public long Safe => Volatile.Read(ref safe);
@@ -77,8 +83,10 @@ internal sealed class FeedFrontier(NpgsqlDataSource dataSource, ProjectionEngine
             return true;
         }
 
+        Interlocked.Increment(ref waiters);
         try
         {
+            Demand();
             await signal.Task.WaitAsync(timeout, cancellationToken);
             return Safe > position || await WaitBeyondAsync(position, TimeSpan.Zero, cancellationToken);
         }
@@ -86,6 +94,24 @@ internal sealed class FeedFrontier(NpgsqlDataSource dataSource, ProjectionEngine
         {
             return Safe > position;
         }
+        finally
+        {
+            Interlocked.Decrement(ref waiters);
+        }
+    }
+
+    /// <summary>
+    /// Completes once an observation that started after this call has been published, or after
+    /// <paramref name="timeout"/> (while the database is unreachable), so that <see cref="Safe"/> is as fresh as one
+    /// round trip makes it.
+    /// </summary>
+    public async Task RefreshAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // Taken before asking: the observation that completes it swaps it out before it reads the head.
+        var observed = Volatile.Read(ref nextObservation).Task;
+        Demand();
+        await observed.WaitAsync(timeout, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     private async Task PollAsync(Action succeeded, CancellationToken cancellationToken)
@@ -94,14 +120,36 @@ internal sealed class FeedFrontier(NpgsqlDataSource dataSource, ProjectionEngine
         while (true)
         {
             var notified = Volatile.Read(ref notification).Task;
-            await ObserveAsync(connection, cancellationToken);
+            // Both swapped before the head is read: what was asked until now, this observation answers.
+            Interlocked.Exchange(ref demand, NewSignal());
+            var observing = Interlocked.Exchange(ref nextObservation, NewSignal());
+            try
+            {
+                await ObserveAsync(connection, cancellationToken);
+            }
+            finally
+            {
+                observing.TrySetResult();
+            }
+
             LastError = null;
             succeeded();
-            var interval = tracker.IsWaitingForAppends ? options.InFlightPollInterval : options.FeedPollInterval;
-            await Task.WhenAny(notified, Task.Delay(interval, cancellationToken));
+            var demanded = Volatile.Read(ref demand).Task;
+            if (Volatile.Read(ref waiters) > 0)
+            {
+                var interval = tracker.IsWaitingForAppends ? options.InFlightPollInterval : options.FeedPollInterval;
+                await Task.WhenAny(notified, demanded, Task.Delay(interval, cancellationToken));
+            }
+            else
+            {
+                await Task.WhenAny(notified, demanded).WaitAsync(cancellationToken);
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
+
+    private void Demand() => Volatile.Read(ref demand).TrySetResult();
 
     /// <summary>
     /// Waits for notifications on a connection of its own, with no timeout: a read that times out part-way through a

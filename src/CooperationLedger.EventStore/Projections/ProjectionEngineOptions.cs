@@ -11,7 +11,8 @@ public sealed record ProjectionEngineOptions
 
     /// <summary>
     /// How often the daemon looks at the head of the feed (the sequence and the append lock: one cheap round trip)
-    /// when no notification wakes it sooner. This bounds how stale an idle async projection gets.
+    /// while a leader that has caught up waits for more and no notification wakes it sooner. This bounds how stale an
+    /// idle async projection gets. A leader about to apply a batch has the head looked at once, whatever this is.
     /// </summary>
     public TimeSpan FeedPollInterval { get; init; } = TimeSpan.FromMilliseconds(20);
 

@@ -186,6 +186,7 @@ internal sealed class ProjectionLeader(
     /// <summary>Applies the next batch of the feed, up to the safe mark, to the generation readers use.</summary>
     private async Task<FollowStep> FollowOnceAsync(NpgsqlConnection connection, long generation, long position, CancellationToken cancellationToken)
     {
+        await frontier.RefreshAsync(options.PollInterval, cancellationToken);
         var safe = frontier.Safe;
         if (safe <= position)
         {
@@ -218,6 +219,7 @@ internal sealed class ProjectionLeader(
         var livePosition = checkpoint.Position;
         var position = rebuild.Position;
         // The frontier starts at 0 in a fresh process, below where a resumed rebuild stands; never read backwards.
+        await frontier.RefreshAsync(options.PollInterval, cancellationToken);
         var bound = Math.Max(frontier.Safe, position);
         var page = feed.ReadPageAsync(position, bound, options.RebuildBatchSize, cancellationToken);
         try

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using CooperationLedger.EventStore;
 using CooperationLedger.EventStore.Projections;
 using CooperationLedger.Integration.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
+using Npgsql;
 using static CooperationLedger.Integration.Tests.Infrastructure.LedgerEvents;
 
 namespace CooperationLedger.Integration.Tests.Projections;
@@ -55,6 +57,39 @@ public sealed class BatchPacingTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Between_paced_batches_the_daemon_does_not_poll_the_head_of_the_feed()
+    {
+        await using var database = await LedgerDatabase.CreateAsync(server);
+        using var commands = new CommandCounter("ledger.feed_head");
+        await using var daemonDataSource = new NpgsqlDataSourceBuilder(ProjectionHost.ConnectionString(database)).UseLoggerFactory(commands).Build();
+        await using var host = new ProjectionHost(
+            database,
+            [new VisitCountProjection(Name, ProjectionMode.Async)],
+            ProjectionHost.FastOptions with { MinimumBatchInterval = TimeSpan.FromMilliseconds(400) },
+            daemonDataSource: daemonDataSource);
+        host.StartDaemon();
+        await host.WaitUntilLeadingAsync(Name, TimeSpan.FromSeconds(5));
+
+        var before = commands.Count;
+        var appending = Stopwatch.StartNew();
+        AppendResult last;
+        do
+        {
+            last = await host.Store.StartStreamAsync(Guid.CreateVersion7(), PartnershipStream, Visits(1), Recorder, Cancellation);
+            await Task.Delay(10, Cancellation);
+        }
+        while (appending.Elapsed < TimeSpan.FromSeconds(2));
+
+        var polls = commands.Count - before;
+        await host.Engine.WaitForNonStaleAsync(Name, last.LastSequence, TimeSpan.FromSeconds(5), Cancellation);
+
+        // About one look per batch (2 s / 400 ms); polling every 20 ms, and every 5 ms while appends were in flight,
+        // would have made it a hundred or more.
+        Assert.InRange(polls, 1, 20);
+        Assert.Equal(await VisitCounts.CommittedVisitSequencesAsync(host), await VisitCounts.AppliedSequencesAsync(host, Name));
+    }
+
+    [Fact]
     public async Task A_reader_waiting_for_a_position_cuts_the_pause_short()
     {
         await using var database = await LedgerDatabase.CreateAsync(server);
@@ -74,5 +109,38 @@ public sealed class BatchPacingTests(PostgresServer server)
 
         await host.Engine.WaitForNonStaleAsync(Name, second.LastSequence, TimeSpan.FromSeconds(5), Cancellation);
         Assert.Equal(await VisitCounts.CommittedVisitSequencesAsync(host), await VisitCounts.AppliedSequencesAsync(host, Name));
+    }
+}
+
+/// <summary>Counts the commands a data source completes whose text contains <paramref name="text"/>, from Npgsql's log.</summary>
+internal sealed class CommandCounter(string text) : ILoggerFactory, ILogger
+{
+    private int count;
+
+    public int Count => Volatile.Read(ref count);
+
+    public ILogger CreateLogger(string categoryName) => this;
+
+    public void AddProvider(ILoggerProvider provider)
+    {
+    }
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        ArgumentNullException.ThrowIfNull(formatter);
+        var message = formatter(state, exception);
+        if (message.StartsWith("Command execution completed", StringComparison.Ordinal) && message.Contains(text, StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref count);
+        }
+    }
+
+    public void Dispose()
+    {
     }
 }

@@ -20,11 +20,12 @@ public sealed class ProjectionHost : IAsyncDisposable
         IReadOnlyList<IProjection> projections,
         ProjectionEngineOptions? options = null,
         string applicationName = "projection-tests",
-        NpgsqlDataSource? plannedAppendDataSource = null)
+        NpgsqlDataSource? plannedAppendDataSource = null,
+        NpgsqlDataSource? daemonDataSource = null)
     {
-        DataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString) { ApplicationName = applicationName, IncludeErrorDetail = true }.ConnectionString);
+        DataSource = NpgsqlDataSource.Create(ConnectionString(database, applicationName));
         Store = new LedgerEventStore(DataSource, TestEventTypes.CreateRegistry());
-        Engine = new ProjectionEngine(DataSource, Store, projections, options ?? FastOptions, plannedAppendDataSource);
+        Engine = new ProjectionEngine(DataSource, Store, projections, options ?? FastOptions, plannedAppendDataSource, daemonDataSource);
         ApplicationName = applicationName;
     }
 
@@ -40,6 +41,12 @@ public sealed class ProjectionHost : IAsyncDisposable
     };
 
     public string ApplicationName { get; }
+
+    public static string ConnectionString(LedgerDatabase database, string applicationName = "projection-tests")
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        return new NpgsqlConnectionStringBuilder(database.ConnectionString) { ApplicationName = applicationName, IncludeErrorDetail = true }.ConnectionString;
+    }
 
     public NpgsqlDataSource DataSource { get; }
 
