@@ -23,18 +23,8 @@ internal static class HttpBenchmarks
     /// <summary>Set-up requests go out as many at a time as the measured clients send.</summary>
     private static readonly ParallelOptions EachClient = new() { MaxDegreeOfParallelism = Clients };
 
-    /// <summary>
-    /// Runs socket continuations on the thread that polls the sockets instead of queueing them to the thread pool
-    /// (read by the runtime when this process first uses a socket).
-    /// </summary>
-    private const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-
     public static async Task<int> RunAsync(string[] args)
     {
-        // The clients share two cores with what they measure, so the less CPU they spend, the less they take from it:
-        // this halved their CPU per append (docs/benchmarks.md, session 12). It applies alike to every client of the
-        // run, the raw INSERT's included, and not to the processes measured, which run as shipped.
-        Environment.SetEnvironmentVariable(InlineSocketCompletions, "1");
         var seconds = StoreBenchmarks.ReadOption(args, "--seconds", 10);
         var storedPartnerships = StoreBenchmarks.ReadOption(args, "--partnerships", 10_000, minimum: Clients * PartnershipsPerClient);
         var duration = TimeSpan.FromSeconds(seconds);
@@ -331,7 +321,6 @@ internal static class HttpBenchmarks
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            start.Environment.Remove(InlineSocketCompletions);
             foreach (var (name, value) in environment)
             {
                 start.Environment[name] = value;
