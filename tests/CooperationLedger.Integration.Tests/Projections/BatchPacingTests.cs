@@ -36,21 +36,12 @@ public sealed class BatchPacingTests(PostgresServer server)
         host.StartDaemon();
         await host.WaitUntilLeadingAsync(Name, TimeSpan.FromSeconds(5));
 
-        var appending = Stopwatch.StartNew();
-        var appends = 0;
-        AppendResult last;
-        do
-        {
-            last = await host.Store.StartStreamAsync(Guid.CreateVersion7(), PartnershipStream, Visits(1), Recorder, Cancellation);
-            appends++;
-            await Task.Delay(10, Cancellation);
-        }
-        while (appending.Elapsed < TimeSpan.FromSeconds(2));
-
+        var (appends, last) = await AppendSteadilyForTwoSecondsAsync(host);
         var appliedWhileAppending = Volatile.Read(ref batches);
         await host.Engine.WaitForNonStaleAsync(Name, last.LastSequence, TimeSpan.FromSeconds(5), Cancellation);
 
-        // About 2 s / 400 ms batches, the first at once; without the pause there is one per frontier poll (5 ms here).
+        // About 2 s / 400 ms batches, the first at once; without the pause a batch follows each look at the feed, about
+        // one per append here.
         Assert.True(appends >= 20, $"only {appends} appends in 2 s");
         Assert.InRange(appliedWhileAppending, 1, 8);
         Assert.Equal(await VisitCounts.CommittedVisitSequencesAsync(host), await VisitCounts.AppliedSequencesAsync(host, Name));
@@ -71,15 +62,7 @@ public sealed class BatchPacingTests(PostgresServer server)
         await host.WaitUntilLeadingAsync(Name, TimeSpan.FromSeconds(5));
 
         var before = commands.Count;
-        var appending = Stopwatch.StartNew();
-        AppendResult last;
-        do
-        {
-            last = await host.Store.StartStreamAsync(Guid.CreateVersion7(), PartnershipStream, Visits(1), Recorder, Cancellation);
-            await Task.Delay(10, Cancellation);
-        }
-        while (appending.Elapsed < TimeSpan.FromSeconds(2));
-
+        var (_, last) = await AppendSteadilyForTwoSecondsAsync(host);
         var polls = commands.Count - before;
         await host.Engine.WaitForNonStaleAsync(Name, last.LastSequence, TimeSpan.FromSeconds(5), Cancellation);
 
@@ -109,6 +92,23 @@ public sealed class BatchPacingTests(PostgresServer server)
 
         await host.Engine.WaitForNonStaleAsync(Name, second.LastSequence, TimeSpan.FromSeconds(5), Cancellation);
         Assert.Equal(await VisitCounts.CommittedVisitSequencesAsync(host), await VisitCounts.AppliedSequencesAsync(host, Name));
+    }
+
+    /// <summary>A visit in a new stream every 10 ms or so for 2 s: how many, and the last.</summary>
+    private static async Task<(int Appends, AppendResult Last)> AppendSteadilyForTwoSecondsAsync(ProjectionHost host)
+    {
+        var appending = Stopwatch.StartNew();
+        var appends = 0;
+        AppendResult last;
+        do
+        {
+            last = await host.Store.StartStreamAsync(Guid.CreateVersion7(), PartnershipStream, Visits(1), Recorder, Cancellation);
+            appends++;
+            await Task.Delay(10, Cancellation);
+        }
+        while (appending.Elapsed < TimeSpan.FromSeconds(2));
+
+        return (appends, last);
     }
 }
 
