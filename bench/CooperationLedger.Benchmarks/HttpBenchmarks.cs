@@ -269,7 +269,7 @@ internal static class HttpBenchmarks
 
         public int ProcessId => process.Id;
 
-        /// <summary>A client for the measured workers: keep-alive connections, enough for every worker, kept for the whole run.</summary>
+        /// <summary>A client for setting up and for the measured reads: keep-alive connections, enough for every reader, kept for the whole run.</summary>
         public HttpClient CreateClient() =>
             new(new SocketsHttpHandler { MaxConnectionsPerServer = Clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
             {
