@@ -25,8 +25,12 @@ public sealed class PartnershipSummariesProjection(TimeProvider clock) : IPlanne
 
     public PoisonEventPolicy OnPoisonEvent => PoisonEventPolicy.Stop;
 
-    /// <summary>2: rows no longer keep the partnership's history beside the summary.</summary>
-    public int Version => 2;
+    /// <summary>
+    /// 3: the summary is stored as <c>json</c>, kept as the text written, since it is only ever handed out whole: as
+    /// <c>jsonb</c> every append paid for parsing it into a tree and every read for printing it again. 2: rows no
+    /// longer keep the partnership's history beside the summary.
+    /// </summary>
+    public int Version => 3;
 
     public async Task CreateStorageAsync(ProjectionContext context, CancellationToken cancellationToken)
     {
@@ -44,7 +48,7 @@ public sealed class PartnershipSummariesProjection(TimeProvider clock) : IPlanne
                 next_expiry date,
                 computed_on date not null,
                 stage_valid_until date,
-                summary jsonb not null
+                summary json not null
             );
             create index on {table} (stage_valid_until);
             create index on {table} (computed_on);

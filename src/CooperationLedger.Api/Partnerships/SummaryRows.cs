@@ -29,7 +29,7 @@ internal static class SummaryRows
         select id, version, title, stage, string_to_array(partner_kinds, ','), search_text, last_activity_on, next_expiry,
                computed_on, stage_valid_until, summary
           from unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::date[], $8::date[],
-                      $9::date[], $10::date[], $11::jsonb[])
+                      $9::date[], $10::date[], $11::json[])
                as row (id, version, title, stage, partner_kinds, search_text, last_activity_on, next_expiry,
                        computed_on, stage_valid_until, summary)
         on conflict (id) do update
@@ -52,7 +52,7 @@ internal static class SummaryRows
         parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date, Value = rows.Select(row => row.NextExpiry).ToArray() });
         parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date, Value = rows.Select(row => row.ComputedOn).ToArray() });
         parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date, Value = rows.Select(row => row.StageValidUntil).ToArray() });
-        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = rows.Select(row => row.SummaryJson).ToArray() });
+        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json, Value = rows.Select(row => row.SummaryJson).ToArray() });
     }
 
     /// <summary>Rewrites a row for a later day unless an append changed it meanwhile (then that append's row is newer).</summary>
@@ -69,7 +69,7 @@ internal static class SummaryRows
         command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Date, Value = (object?)row.NextExpiry ?? DBNull.Value });
         command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Date, Value = row.ComputedOn });
         command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Date, Value = (object?)row.StageValidUntil ?? DBNull.Value });
-        command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = row.SummaryJson });
+        command.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Json, Value = row.SummaryJson });
         return command;
     }
 }
