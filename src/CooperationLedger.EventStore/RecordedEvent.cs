@@ -1,8 +1,63 @@
+using System.Diagnostics.CodeAnalysis;
+using CooperationLedger.EventStore.Serialization;
+
 namespace CooperationLedger.EventStore;
 
 /// <summary>A stored event with every column, its data read into the current shape of its registered type.</summary>
+/// <remarks>
+/// The events the engine hands to projections are decoded when <see cref="Data"/> or <see cref="Source"/> is first
+/// read: a projection that needs only the other columns, such as one that indexes events by type, does not pay for
+/// decoding JSON it never looks at. An event that cannot be decoded then fails in the projection that reads it, which
+/// treats it as a poison event, instead of failing the page it came in. The store's own reads decode at once.
+/// </remarks>
 public sealed record RecordedEvent
 {
+    private readonly StoredEventRow? undecoded;
+    private readonly EventTypeRegistry? registry;
+    private object? data;
+    private EventSource? source;
+    private bool sourceDecoded;
+
+    public RecordedEvent()
+    {
+    }
+
+    /// <param name="decodeOnUse">Whether <see cref="Data"/> and <see cref="Source"/> wait until first read.</param>
+    [SetsRequiredMembers]
+#pragma warning disable CS8618 // Data is decoded from the row on first read, which the compiler cannot follow.
+    internal RecordedEvent(StoredEventRow row, EventTypeRegistry registry, bool decodeOnUse)
+    {
+        if (decodeOnUse)
+        {
+            undecoded = row;
+            this.registry = registry;
+        }
+        else
+        {
+            data = row.DecodeData(registry);
+            source = row.DecodeSource();
+            sourceDecoded = true;
+        }
+
+        Sequence = row.Sequence;
+        EventId = row.EventId;
+        StreamId = row.StreamId;
+        Version = row.Version;
+        Type = row.Type;
+        SchemaVersion = row.SchemaVersion;
+        DataJson = row.DataJson;
+        OccurredAt = row.OccurredAt;
+        RecordedAt = new DateTimeOffset(row.RecordedAtUtc, TimeSpan.Zero);
+        RecordedBy = row.RecordedBy;
+        CorrelationId = row.CorrelationId;
+        CausationId = row.CausationId;
+        IdempotencyKey = row.IdempotencyKey;
+        SourceJson = row.SourceJson;
+        PrevHash = row.PrevHash;
+        Hash = row.Hash;
+    }
+#pragma warning restore CS8618
+
     public required long Sequence { get; init; }
 
     public required Guid EventId { get; init; }
@@ -20,7 +75,13 @@ public sealed record RecordedEvent
     /// <summary>The data as stored (PostgreSQL's jsonb text), before any upcasting.</summary>
     public required string DataJson { get; init; }
 
-    public required object Data { get; init; }
+    /// <exception cref="UnreadableEventException">The stored data does not fit its registered type (decoded on use only).</exception>
+    public required object Data
+    {
+        // Two threads may decode the same event; both get equal values, and the first one kept is as good as the other.
+        get => data ??= undecoded!.DecodeData(registry!);
+        init => data = value;
+    }
 
     public required OccurredAt OccurredAt { get; init; }
 
@@ -36,7 +97,26 @@ public sealed record RecordedEvent
 
     public required string? SourceJson { get; init; }
 
-    public required EventSource? Source { get; init; }
+    /// <exception cref="UnreadableEventException">The stored source does not fit {kind, title, url, publishedOn} (decoded on use only).</exception>
+    public required EventSource? Source
+    {
+        get
+        {
+            if (!sourceDecoded)
+            {
+                source = undecoded!.DecodeSource();
+                sourceDecoded = true;
+            }
+
+            return source;
+        }
+
+        init
+        {
+            source = value;
+            sourceDecoded = true;
+        }
+    }
 
     /// <summary>The hash of the stream's previous event; empty for version 1.</summary>
     public required byte[] PrevHash { get; init; }

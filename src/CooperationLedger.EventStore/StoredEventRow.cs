@@ -69,49 +69,33 @@ internal sealed record StoredEventRow(
         Hash: reader.GetFieldValue<byte[]>(17));
 
     /// <summary>Runs <paramref name="command"/> (selecting <see cref="Columns"/>) and turns every row into a <see cref="RecordedEvent"/>.</summary>
-    public static async Task<IReadOnlyList<RecordedEvent>> ReadRecordedEventsAsync(NpgsqlCommand command, EventTypeRegistry registry, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<RecordedEvent>> ReadRecordedEventsAsync(
+        NpgsqlCommand command, EventTypeRegistry registry, CancellationToken cancellationToken, bool decodeOnUse = false)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await ReadRecordedEventsAsync(reader, registry, cancellationToken);
+        return await ReadRecordedEventsAsync(reader, registry, cancellationToken, decodeOnUse);
     }
 
     /// <summary>Every row of the result set <paramref name="reader"/> stands on (selecting <see cref="Columns"/>) as a <see cref="RecordedEvent"/>.</summary>
-    public static async Task<IReadOnlyList<RecordedEvent>> ReadRecordedEventsAsync(NpgsqlDataReader reader, EventTypeRegistry registry, CancellationToken cancellationToken)
+    /// <param name="decodeOnUse">Whether the data and source are decoded when first read (events for projections) rather than at once.</param>
+    public static async Task<IReadOnlyList<RecordedEvent>> ReadRecordedEventsAsync(
+        NpgsqlDataReader reader, EventTypeRegistry registry, CancellationToken cancellationToken, bool decodeOnUse = false)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var events = new List<RecordedEvent>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(Read(reader).ToRecordedEvent(registry));
+            events.Add(new RecordedEvent(Read(reader), registry, decodeOnUse));
         }
 
         return events;
     }
 
-    /// <summary>The row deserialised through <paramref name="registry"/>; <see cref="UnreadableEventException"/> names its sequence when it cannot be.</summary>
-    public RecordedEvent ToRecordedEvent(EventTypeRegistry registry) => new()
-    {
-        Sequence = Sequence,
-        EventId = EventId,
-        StreamId = StreamId,
-        Version = Version,
-        Type = Type,
-        SchemaVersion = SchemaVersion,
-        DataJson = DataJson,
-        Data = registry.Deserialize(Sequence, Type, SchemaVersion, DataJson),
-        OccurredAt = OccurredAt,
-        RecordedAt = new DateTimeOffset(RecordedAtUtc, TimeSpan.Zero),
-        RecordedBy = RecordedBy,
-        CorrelationId = CorrelationId,
-        CausationId = CausationId,
-        IdempotencyKey = IdempotencyKey,
-        SourceJson = SourceJson,
-        Source = ReadSource(),
-        PrevHash = PrevHash,
-        Hash = Hash,
-    };
+    /// <exception cref="UnreadableEventException">Names the row's sequence.</exception>
+    public object DecodeData(EventTypeRegistry registry) => registry.Deserialize(Sequence, Type, SchemaVersion, DataJson);
 
-    private EventSource? ReadSource()
+    /// <exception cref="UnreadableEventException">Names the row's sequence.</exception>
+    public EventSource? DecodeSource()
     {
         if (SourceJson is null)
         {

@@ -29,8 +29,17 @@ public sealed class OrganizationsProjection : IProjection
     /// </summary>
     public int Version => 3;
 
-    public static bool NamesOrganizations(PartnershipEvent @event) =>
-        @event is PartnershipOpened or VisitHeld or AgreementSigned or EntryCorrected;
+    /// <summary>
+    /// The stored types of those entries. The projection goes by the type alone, so it never decodes an event's data
+    /// (docs/benchmarks.md, session 13).
+    /// </summary>
+    private static readonly HashSet<string> TypesNamingOrganizations =
+    [
+        .. PartnershipEventCatalog.All
+            .Where(eventType => eventType.Type == typeof(PartnershipOpened) || eventType.Type == typeof(VisitHeld)
+                || eventType.Type == typeof(AgreementSigned) || eventType.Type == typeof(EntryCorrected))
+            .Select(eventType => eventType.Alias),
+    ];
 
     public async Task CreateStorageAsync(ProjectionContext context, CancellationToken cancellationToken)
     {
@@ -50,7 +59,7 @@ public sealed class OrganizationsProjection : IProjection
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(events);
-        var kept = events.Where(recorded => recorded.Data is PartnershipEvent @event && NamesOrganizations(@event)).ToList();
+        var kept = events.Where(recorded => TypesNamingOrganizations.Contains(recorded.Type)).ToList();
         if (kept.Count == 0)
         {
             return;

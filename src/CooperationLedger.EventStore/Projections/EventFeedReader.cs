@@ -67,6 +67,7 @@ internal sealed class EventFeedReader(NpgsqlDataSource dataSource, EventTypeRegi
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = upTo });
     }
 
+    // Projections decode what they read of an event, and an event they cannot decode is then their poison event.
     private Task<IReadOnlyList<RecordedEvent>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken) =>
-        StoredEventRow.ReadRecordedEventsAsync(command, registry, cancellationToken);
+        StoredEventRow.ReadRecordedEventsAsync(command, registry, cancellationToken, decodeOnUse: true);
 }

@@ -388,7 +388,7 @@ public sealed class ProjectionEngine
             if (projects)
             {
                 await reader.NextResultAsync(cancellationToken);
-                appended = await StoredEventRow.ReadRecordedEventsAsync(reader, store.Registry, cancellationToken);
+                appended = await StoredEventRow.ReadRecordedEventsAsync(reader, store.Registry, cancellationToken, decodeOnUse: true);
             }
 
             var missing = inlineNames.FirstOrDefault(name => !generations.ContainsKey(name));

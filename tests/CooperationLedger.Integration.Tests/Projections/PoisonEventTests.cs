@@ -56,6 +56,34 @@ public sealed class PoisonEventTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task An_event_whose_data_cannot_be_read_is_a_poison_event_of_the_projection_that_reads_it()
+    {
+        await using var database = await LedgerDatabase.CreateAsync(server);
+        var streamId = Guid.CreateVersion7();
+        await database.Store.StartStreamAsync(streamId, PartnershipStream, [Visit(attendees: 1)], Recorder, Cancellation);
+        var unreadableStream = Guid.CreateVersion7();
+        var unreadable = await database.ScalarAsync<long>($$"""
+            insert into ledger.streams (id, type, version, created, updated)
+            values ('{{unreadableStream}}', '{{PartnershipStream}}', 1, now(), now());
+            insert into ledger.events (event_id, stream_id, version, type, schema_version, data,
+                                       occurred_at, occurred_at_is_date, recorded_at, recorded_by, prev_hash, hash)
+            values ('{{Guid.CreateVersion7()}}', '{{unreadableStream}}', 1, 'no-such-event', 1, '{"x": 1}'::jsonb,
+                    '2019-04-01', true, now(), 'migration-2019', '\x', '\x00')
+            returning sequence;
+            """);
+        var last = await database.Store.AppendAsync(streamId, PartnershipStream, ExpectedVersion.Exactly(1), [Visit(attendees: 4)], Recorder, Cancellation);
+        await using var host = new ProjectionHost(database, [new VisitCountProjection(Name, ProjectionMode.Async, PoisonEventPolicy.Skip)]);
+        host.StartDaemon();
+
+        await host.Engine.WaitForNonStaleAsync(Name, last.LastSequence, TimeSpan.FromSeconds(5), Cancellation);
+
+        Assert.Equal(5, await VisitCounts.AttendeesAsync(host, Name, streamId));
+        var letter = Assert.Single(await host.Engine.GetDeadLettersAsync(Name, Cancellation));
+        Assert.Equal((unreadable, "no-such-event"), (letter.Sequence, letter.EventType));
+        Assert.Contains("not registered", letter.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_failed_projection_resumed_retries_its_poison_event_and_fails_again_visibly()
     {
         await using var database = await LedgerDatabase.CreateAsync(server);
