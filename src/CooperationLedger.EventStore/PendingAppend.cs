@@ -35,6 +35,13 @@ internal sealed partial class PendingAppend
           from ledger.append_single_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
         """;
 
+    /// <summary>
+    /// The buffers and hash state the last <see cref="Prepare"/> on this thread used: preparing runs on one thread
+    /// from start to end, and making them afresh for every append cost a hash context and three buffers each time.
+    /// </summary>
+    [ThreadStatic]
+    private static PreparingBuffers? preparing;
+
     private readonly Guid streamId;
     private readonly string streamType;
     private readonly ExpectedVersion expectedVersion;
@@ -89,12 +96,20 @@ internal sealed partial class PendingAppend
         }
 
         var append = new PendingAppend(streamId, streamType, expectedVersion, metadata, events.Count);
-        using var hasher = new EventHasher();
-        var canonicalData = new ArrayBufferWriter<byte>();
-        var canonicalSource = new ArrayBufferWriter<byte>();
+        var buffers = preparing ?? new PreparingBuffers();
+        preparing = null;
         for (var index = 0; index < events.Count; index++)
         {
-            append.Add(index, events[index], registry, hasher, canonicalData, canonicalSource);
+            append.Add(index, events[index], registry, buffers.Hasher, buffers.CanonicalData, buffers.CanonicalSource);
+        }
+
+        if (buffers.CanonicalData.Capacity <= PreparingBuffers.KeptCapacity && buffers.CanonicalSource.Capacity <= PreparingBuffers.KeptCapacity)
+        {
+            preparing = buffers;
+        }
+        else
+        {
+            buffers.Hasher.Dispose();
         }
 
         return append;
@@ -396,6 +411,18 @@ internal sealed partial class PendingAppend
 
     [GeneratedRegex(@"actual version (\d+)")]
     private static partial Regex ActualVersionPattern();
+
+    private sealed class PreparingBuffers
+    {
+        /// <summary>Buffers grown past this by an unusually large event are let go rather than kept for the thread's life.</summary>
+        public const int KeptCapacity = 64 * 1024;
+
+        public EventHasher Hasher { get; } = new();
+
+        public ArrayBufferWriter<byte> CanonicalData { get; } = new(1024);
+
+        public ArrayBufferWriter<byte> CanonicalSource { get; } = new(256);
+    }
 }
 
 /// <summary>

@@ -104,6 +104,21 @@ public sealed class CanonicalJsonTests
     }
 
     [Fact]
+    public void A_name_written_with_an_escape_is_the_same_name_as_its_plain_form()
+    {
+        Assert.Equal("""{"a":2,"b":{"x":1}}""", CanonicalJson.Canonicalize("""{"b": {"x": 1}, "a": 1, "\u0061": 2}"""));
+        Assert.Equal("""{"a":1,"b":{"x":1}}""", CanonicalJson.Canonicalize("""{"b": {"x": 1}, "\u0061": 2, "a": 1}"""));
+    }
+
+    [Fact]
+    public void A_name_beyond_ascii_sorts_after_every_ascii_name_at_its_own_level_only()
+    {
+        Assert.Equal(
+            """{"inner":{"a":1,"z":2,"é":3},"outer":0}""",
+            CanonicalJson.Canonicalize("""{"outer": 0, "inner": {"é": 3, "z": 2, "a": 1}}"""));
+    }
+
+    [Fact]
     public void Bytes_and_text_give_the_same_canonical_form()
     {
         const string json = """{"b": [1.0, "x"], "a": null}""";

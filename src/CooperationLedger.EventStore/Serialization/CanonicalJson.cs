@@ -93,41 +93,93 @@ public static class CanonicalJson
 
     private static void WriteObject(JsonElement element, IBufferWriter<byte> output)
     {
-        var members = new List<Member>();
-        foreach (var property in element.EnumerateObject())
+        var count = element.GetPropertyCount();
+        var members = ArrayPool<Member>.Shared.Rent(count);
+        try
         {
-            members.Add(new Member(property.Name, members.Count, property.Value));
-        }
-
-        members.Sort(static (left, right) =>
-        {
-            var byName = string.CompareOrdinal(left.Name, right.Name);
-            return byName != 0 ? byName : left.Position.CompareTo(right.Position);
-        });
-
-        output.Write("{"u8);
-        var first = true;
-        for (var index = 0; index < members.Count; index++)
-        {
-            var isShadowedByLaterDuplicate = index + 1 < members.Count && members[index + 1].Name == members[index].Name;
-            if (isShadowedByLaterDuplicate)
+            var allNamesPlain = true;
+            var position = 0;
+            foreach (var property in element.EnumerateObject())
             {
-                continue;
+                var rawName = JsonMarshal.GetRawUtf8PropertyName(property);
+                var isPlain = IsPlainAscii(rawName);
+                allNamesPlain &= isPlain;
+                members[position] = new Member(isPlain ? null : property.Name, position, property);
+                position++;
             }
 
-            if (!first)
+            var sorted = members.AsSpan(0, count);
+            if (allNamesPlain)
             {
-                output.Write(","u8);
+                // For ASCII, UTF-8 bytes sort as UTF-16 code units do, so the names need not be decoded.
+                sorted.Sort(static (left, right) =>
+                {
+                    var byName = JsonMarshal.GetRawUtf8PropertyName(left.Property).SequenceCompareTo(JsonMarshal.GetRawUtf8PropertyName(right.Property));
+                    return byName != 0 ? byName : left.Position.CompareTo(right.Position);
+                });
+            }
+            else
+            {
+                for (var index = 0; index < count; index++)
+                {
+                    members[index] = members[index] with { Name = members[index].Property.Name };
+                }
+
+                sorted.Sort(static (left, right) =>
+                {
+                    var byName = string.CompareOrdinal(left.Name, right.Name);
+                    return byName != 0 ? byName : left.Position.CompareTo(right.Position);
+                });
             }
 
-            first = false;
-            WriteString(members[index].Name, output);
-            output.Write(":"u8);
-            Write(members[index].Value, output);
-        }
+            output.Write("{"u8);
+            var first = true;
+            for (var index = 0; index < count; index++)
+            {
+                var isShadowedByLaterDuplicate = index + 1 < count && SameName(sorted[index + 1], sorted[index], allNamesPlain);
+                if (isShadowedByLaterDuplicate)
+                {
+                    continue;
+                }
 
-        output.Write("}"u8);
+                if (!first)
+                {
+                    output.Write(","u8);
+                }
+
+                first = false;
+                if (allNamesPlain)
+                {
+                    // A plain ASCII name needs no escape: raw JSON cannot hold a control character or a bare quote.
+                    output.Write("\""u8);
+                    output.Write(JsonMarshal.GetRawUtf8PropertyName(sorted[index].Property));
+                    output.Write("\""u8);
+                }
+                else
+                {
+                    WriteString(sorted[index].Name!, output);
+                }
+
+                output.Write(":"u8);
+                Write(sorted[index].Property.Value, output);
+            }
+
+            output.Write("}"u8);
+        }
+        finally
+        {
+            ArrayPool<Member>.Shared.Return(members, clearArray: true);
+        }
     }
+
+    private static bool SameName(in Member left, in Member right, bool namesArePlain) =>
+        namesArePlain
+            ? JsonMarshal.GetRawUtf8PropertyName(left.Property).SequenceEqual(JsonMarshal.GetRawUtf8PropertyName(right.Property))
+            : left.Name == right.Name;
+
+    /// <summary>Printable ASCII without an escape: the raw bytes are the name, and already its canonical form.</summary>
+    private static bool IsPlainAscii(ReadOnlySpan<byte> rawName) =>
+        !rawName.ContainsAnyExceptInRange((byte)' ', (byte)'~') && !rawName.Contains((byte)'\\');
 
     private static void WriteArray(JsonElement element, IBufferWriter<byte> output)
     {
@@ -223,5 +275,6 @@ public static class CanonicalJson
         output.Advance(Encoding.UTF8.GetBytes(text, destination));
     }
 
-    private readonly record struct Member(string Name, int Position, JsonElement Value);
+    /// <param name="Name">Decoded only when some name of the object is not plain ASCII.</param>
+    private readonly record struct Member(string? Name, int Position, JsonProperty Property);
 }
