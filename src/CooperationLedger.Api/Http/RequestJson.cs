@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Json;
 using CooperationLedger.Api.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,8 +20,6 @@ public readonly record struct JsonBody(JsonElement Value, ProblemHttpResult? Pro
 /// </summary>
 public static class RequestJson
 {
-    private const int ChunkSize = 16 * 1024;
-
     public static async Task<JsonBody> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -35,44 +34,61 @@ public static class RequestJson
             return Failed(Problems.TooLarge(limit));
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var body = request.BodyReader;
+        ReadResult read;
         try
         {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk.AsMemory(0, ChunkSize), cancellationToken)) > 0)
+            while (true)
             {
-                if (buffer.Length + read > limit)
+                read = await body.ReadAsync(cancellationToken);
+                if (read.Buffer.Length > limit)
                 {
+                    body.AdvanceTo(read.Buffer.End);
                     return Failed(Problems.TooLarge(limit));
                 }
 
-                buffer.Write(chunk, 0, read);
+                if (read.IsCompleted)
+                {
+                    break;
+                }
+
+                // Nothing is consumed until the whole body has arrived: the parser reads it in one piece.
+                body.AdvanceTo(read.Buffer.Start, read.Buffer.End);
             }
         }
         catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return Failed(Problems.TooLarge(limit));
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-
-        if (buffer.Length == 0)
-        {
-            return Failed(Problems.BadRequest("The request needs a JSON body."));
-        }
 
         try
         {
-            using var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
-            return new JsonBody(document.RootElement.Clone(), null);
+            return read.Buffer.IsEmpty
+                ? Failed(Problems.BadRequest("The request needs a JSON body."))
+                : new JsonBody(Parse(read.Buffer), null);
         }
         catch (JsonException malformed)
         {
             return Failed(Problems.BadRequest($"The body is not well-formed JSON: {malformed.Message}"));
         }
+        finally
+        {
+            body.AdvanceTo(read.Buffer.End);
+        }
+    }
+
+    /// <summary>
+    /// The one JSON value the body holds, parsed straight from the request's buffers into an element of its own, so
+    /// that the body is neither gathered into a stream first nor copied again after parsing.
+    /// </summary>
+    private static JsonElement Parse(ReadOnlySequence<byte> body)
+    {
+        var reader = new Utf8JsonReader(body);
+        var value = JsonElement.ParseValue(ref reader);
+
+        // Reading on makes the reader refuse anything after the value but whitespace, as a whole-document parse does.
+        _ = reader.Read();
+        return value;
     }
 
     private static bool IsJson(string contentType) =>

@@ -90,6 +90,42 @@ public sealed class AppendingTests(LedgerApi api) : IClassFixture<LedgerApi>
         await AssertProblemAsync(response, HttpStatusCode.BadRequest);
     }
 
+    [Theory]
+    [InlineData(" {}")]
+    [InlineData(" []")]
+    [InlineData(" x")]
+    public async Task Anything_after_the_json_value_but_whitespace_is_400_and_writes_nothing(string trailing)
+    {
+        var (id, _) = await OpenAsync(api.Writer);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/partnerships/{id}/events")
+        {
+            Content = new StringContent(Note("first").ToJsonString() + trailing, Encoding.UTF8, "application/json"),
+        };
+
+        using var response = await api.Writer.SendAsync(request, Cancel);
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.StartsWith("The body is not well-formed JSON", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(1, (await GetJsonAsync(api.Reader, $"/api/partnerships/{id}"))["version"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task A_body_larger_than_one_read_and_ending_in_whitespace_is_read_whole()
+    {
+        var (id, _) = await OpenAsync(api.Writer);
+        var text = string.Concat(Enumerable.Repeat("A long note, written in many pieces. ", 700));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/partnerships/{id}/events")
+        {
+            Content = new StringContent(Note(text).ToJsonString() + " \n\t ", Encoding.UTF8, "application/json"),
+        };
+
+        using var response = await api.Writer.SendAsync(request, Cancel);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var timeline = await GetJsonAsync(api.Auditor, $"/api/partnerships/{id}/timeline");
+        Assert.Equal(text, timeline["items"]![1]!["data"]!["text"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task An_unknown_type_is_400_naming_the_known_ones()
     {
