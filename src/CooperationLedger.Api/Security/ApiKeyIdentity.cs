@@ -7,15 +7,17 @@ namespace CooperationLedger.Api.Security;
 public sealed record ApiKeyIdentity(string Id, string Name, IReadOnlyList<string> Roles)
 {
     /// <summary>
-    /// Its name, id and every role it effectively holds, worked out once: a configured key is presented on every
-    /// request for the life of the process.
+    /// The principal every request presenting the key is given, with the key's name, id and every role it effectively
+    /// holds. Built once: a configured key is presented on every request for the life of the process, nothing after
+    /// authentication changes a principal, and building one per request copied every claim each time.
     /// </summary>
-    public IReadOnlyList<Claim> Claims { get; } =
-    [
-        new(ClaimTypes.Name, Name),
-        new(ApiKeyAuthenticationHandler.KeyIdClaim, Id),
-        .. ApiRoles.Expand(Roles).Select(role => new Claim(ClaimTypes.Role, role)),
-    ];
+    public ClaimsPrincipal Principal { get; } = new(new ClaimsIdentity(
+        [
+            new(ClaimTypes.Name, Name),
+            new(ApiKeyAuthenticationHandler.KeyIdClaim, Id),
+            .. ApiRoles.Expand(Roles).Select(role => new Claim(ClaimTypes.Role, role)),
+        ],
+        ApiKeyAuthenticationHandler.SchemeName));
 }
 
 /// <summary>A runtime key as <c>GET /api/keys</c> lists it; the key itself is never stored.</summary>
