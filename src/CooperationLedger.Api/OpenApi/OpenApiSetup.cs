@@ -14,6 +14,10 @@ public static class OpenApiSetup
 {
     public const string DocumentName = "v1";
     public const string DocumentPath = "/openapi/v1.json";
+
+    /// <summary>Where the Swagger UI is served.</summary>
+    public const string SwaggerUiPath = "/docs";
+
     public const string SecuritySchemeName = "ApiKey";
 
     private static readonly Dictionary<int, string> ErrorDescriptions = new()
@@ -61,12 +65,15 @@ public static class OpenApiSetup
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.UseSwaggerUI(ui =>
-        {
-            ui.RoutePrefix = "docs";
-            ui.DocumentTitle = "Cooperation Ledger API";
-            ui.SwaggerEndpoint(DocumentPath, "Cooperation Ledger API v1");
-        });
+        // Only requests for the UI go through its middleware, which otherwise matched every request against its files.
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(SwaggerUiPath),
+            docs => docs.UseSwaggerUI(ui =>
+            {
+                ui.RoutePrefix = SwaggerUiPath[1..];
+                ui.DocumentTitle = "Cooperation Ledger API";
+                ui.SwaggerEndpoint(DocumentPath, "Cooperation Ledger API v1");
+            }));
         return app;
     }
 

@@ -102,6 +102,18 @@ public sealed class OpenApiTests(LedgerApi api) : IClassFixture<LedgerApi>
         Assert.Contains("swagger", await response.Content.ReadAsStringAsync(Cancel), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("/docs")]
+    [InlineData("/docs/swagger-ui-bundle.js")]
+    [InlineData("/docs/index.js")]
+    public async Task The_ui_page_and_its_files_are_served_under_docs(string path)
+    {
+        using var response = await api.Client(null).GetAsync(path, Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("swagger", await response.Content.ReadAsStringAsync(Cancel), StringComparison.OrdinalIgnoreCase);
+    }
+
     private async Task<JsonNode> DocumentAsync()
     {
         using var response = await api.Client(null).GetAsync("/openapi/v1.json", Cancel);
