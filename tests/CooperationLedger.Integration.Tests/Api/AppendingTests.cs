@@ -80,10 +80,7 @@ public sealed class AppendingTests(LedgerApi api) : IClassFixture<LedgerApi>
     public async Task Malformed_json_is_400()
     {
         var (id, _) = await OpenAsync(api.Writer);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/partnerships/{id}/events")
-        {
-            Content = new StringContent("[{\"type\": \"note-added\",", Encoding.UTF8, "application/json"),
-        };
+        using var request = PostText(id, "[{\"type\": \"note-added\",");
 
         using var response = await api.Writer.SendAsync(request, Cancel);
 
@@ -97,10 +94,7 @@ public sealed class AppendingTests(LedgerApi api) : IClassFixture<LedgerApi>
     public async Task Anything_after_the_json_value_but_whitespace_is_400_and_writes_nothing(string trailing)
     {
         var (id, _) = await OpenAsync(api.Writer);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/partnerships/{id}/events")
-        {
-            Content = new StringContent(Note("first").ToJsonString() + trailing, Encoding.UTF8, "application/json"),
-        };
+        using var request = PostText(id, Note("first").ToJsonString() + trailing);
 
         using var response = await api.Writer.SendAsync(request, Cancel);
 
@@ -114,10 +108,7 @@ public sealed class AppendingTests(LedgerApi api) : IClassFixture<LedgerApi>
     {
         var (id, _) = await OpenAsync(api.Writer);
         var text = string.Concat(Enumerable.Repeat("A long note, written in many pieces. ", 700));
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/partnerships/{id}/events")
-        {
-            Content = new StringContent(Note(text).ToJsonString() + " \n\t ", Encoding.UTF8, "application/json"),
-        };
+        using var request = PostText(id, Note(text).ToJsonString() + " \n\t ");
 
         using var response = await api.Writer.SendAsync(request, Cancel);
 
@@ -270,4 +261,8 @@ public sealed class AppendingTests(LedgerApi api) : IClassFixture<LedgerApi>
 
         await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
     }
+
+    /// <summary>A POST of entries whose body is exactly <paramref name="body"/>, so that it can be malformed.</summary>
+    private static HttpRequestMessage PostText(Guid id, string body) =>
+        new(HttpMethod.Post, $"/api/partnerships/{id}/events") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
 }
