@@ -102,10 +102,10 @@ public sealed record RecordedEvent
     {
         get
         {
-            if (!sourceDecoded)
+            if (!Volatile.Read(ref sourceDecoded))
             {
                 source = undecoded!.DecodeSource();
-                sourceDecoded = true;
+                Volatile.Write(ref sourceDecoded, true);
             }
 
             return source;
