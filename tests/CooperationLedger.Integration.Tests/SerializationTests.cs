@@ -14,7 +14,7 @@ public sealed class SerializationTests(LedgerDatabase database) : IClassFixture<
     public async Task An_old_row_is_read_in_the_current_shape_through_each_upcaster()
     {
         var streamId = Guid.CreateVersion7();
-        var sequence = await InsertOldRowAsync(streamId, "partner-renamed", schemaVersion: 1, """{"name": "Royal Society of Maps"}""");
+        var sequence = await database.InsertOldRowAsync(streamId, "partner-renamed", schemaVersion: 1, """{"name": "Royal Society of Maps"}""");
 
         var recorded = Assert.Single(await Store.ReadStreamAsync(streamId, cancellationToken: TestContext.Current.CancellationToken));
 
@@ -28,7 +28,7 @@ public sealed class SerializationTests(LedgerDatabase database) : IClassFixture<
     public async Task A_row_from_an_intermediate_version_only_takes_the_remaining_steps()
     {
         var streamId = Guid.CreateVersion7();
-        await InsertOldRowAsync(streamId, "partner-renamed", schemaVersion: 2, """{"officialName": "Guild of Bookbinders"}""");
+        await database.InsertOldRowAsync(streamId, "partner-renamed", schemaVersion: 2, """{"officialName": "Guild of Bookbinders"}""");
 
         var recorded = Assert.Single(await Store.ReadStreamAsync(streamId, cancellationToken: TestContext.Current.CancellationToken));
 
@@ -47,7 +47,7 @@ public sealed class SerializationTests(LedgerDatabase database) : IClassFixture<
     {
         var streamId = Guid.CreateVersion7();
         var before = await database.ScalarAsync<long>("select coalesce(max(sequence), 0) from ledger.events");
-        var sequence = await InsertOldRowAsync(streamId, type, schemaVersion, data);
+        var sequence = await database.InsertOldRowAsync(streamId, type, schemaVersion, data);
 
         var fromStream = await Assert.ThrowsAsync<UnreadableEventException>(() => Store.ReadStreamAsync(streamId, cancellationToken: TestContext.Current.CancellationToken));
         var fromFeed = await Assert.ThrowsAsync<UnreadableEventException>(() => Store.ReadAllAsync(before, 100, TestContext.Current.CancellationToken));
@@ -64,7 +64,7 @@ public sealed class SerializationTests(LedgerDatabase database) : IClassFixture<
     public async Task A_readable_event_after_an_unreadable_one_is_not_reached_silently()
     {
         var streamId = Guid.CreateVersion7();
-        var unreadable = await InsertOldRowAsync(streamId, "no-such-event", 1, """{"x": 1}""");
+        var unreadable = await database.InsertOldRowAsync(streamId, "no-such-event", 1, """{"x": 1}""");
         await Store.AppendAsync(streamId, PartnershipStream, ExpectedVersion.Exactly(1), Visits(1), Recorder, TestContext.Current.CancellationToken);
 
         var error = await Assert.ThrowsAsync<UnreadableEventException>(() => Store.ReadStreamAsync(streamId, cancellationToken: TestContext.Current.CancellationToken));
@@ -107,19 +107,5 @@ public sealed class SerializationTests(LedgerDatabase database) : IClassFixture<
         Assert.Throws<ArgumentException>(() => registry.AddUpcaster("not-registered", fromVersion: 1, Same));
         registry.AddUpcaster("budget-approved", fromVersion: 1, Same);
         Assert.Throws<ArgumentException>(() => registry.AddUpcaster("budget-approved", fromVersion: 1, Same));
-    }
-
-    private async Task<long> InsertOldRowAsync(Guid streamId, string type, int schemaVersion, string data)
-    {
-        var literal = data.Replace("'", "''", StringComparison.Ordinal);
-        return await database.ScalarAsync<long>($"""
-            insert into ledger.streams (id, type, version, created, updated)
-            values ('{streamId}', '{PartnershipStream}', 1, now(), now());
-            insert into ledger.events (event_id, stream_id, version, type, schema_version, data,
-                                       occurred_at, occurred_at_is_date, recorded_at, recorded_by, prev_hash, hash)
-            values ('{Guid.CreateVersion7()}', '{streamId}', 1, '{type}', {schemaVersion}, '{literal}'::jsonb,
-                    '2019-04-01', true, now(), 'migration-2019', '\x', '\x00')
-            returning sequence;
-            """);
     }
 }

@@ -51,6 +51,25 @@ public sealed class LedgerDatabase(PostgresServer server) : IAsyncLifetime
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>
+    /// Writes a partnership stream of one event the way an older build might have left it, past the store's append
+    /// function and its checks, so that reads meet data of any type, schema version or shape.
+    /// </summary>
+    /// <returns>The event's sequence.</returns>
+    public async Task<long> InsertOldRowAsync(Guid streamId, string type, int schemaVersion, string data)
+    {
+        var literal = data.Replace("'", "''", StringComparison.Ordinal);
+        return await ScalarAsync<long>($"""
+            insert into ledger.streams (id, type, version, created, updated)
+            values ('{streamId}', '{LedgerEvents.PartnershipStream}', 1, now(), now());
+            insert into ledger.events (event_id, stream_id, version, type, schema_version, data,
+                                       occurred_at, occurred_at_is_date, recorded_at, recorded_by, prev_hash, hash)
+            values ('{Guid.CreateVersion7()}', '{streamId}', 1, '{type}', {schemaVersion}, '{literal}'::jsonb,
+                    '2019-04-01', true, now(), 'migration-2019', '\x', '\x00')
+            returning sequence;
+            """);
+    }
+
     /// <summary>Runs SQL as a superuser with triggers switched off, the way someone with full database access could tamper.</summary>
     public async Task TamperAsync(string sql)
     {

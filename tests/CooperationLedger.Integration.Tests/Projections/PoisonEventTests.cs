@@ -61,16 +61,7 @@ public sealed class PoisonEventTests(PostgresServer server)
         await using var database = await LedgerDatabase.CreateAsync(server);
         var streamId = Guid.CreateVersion7();
         await database.Store.StartStreamAsync(streamId, PartnershipStream, [Visit(attendees: 1)], Recorder, Cancellation);
-        var unreadableStream = Guid.CreateVersion7();
-        var unreadable = await database.ScalarAsync<long>($$"""
-            insert into ledger.streams (id, type, version, created, updated)
-            values ('{{unreadableStream}}', '{{PartnershipStream}}', 1, now(), now());
-            insert into ledger.events (event_id, stream_id, version, type, schema_version, data,
-                                       occurred_at, occurred_at_is_date, recorded_at, recorded_by, prev_hash, hash)
-            values ('{{Guid.CreateVersion7()}}', '{{unreadableStream}}', 1, 'no-such-event', 1, '{"x": 1}'::jsonb,
-                    '2019-04-01', true, now(), 'migration-2019', '\x', '\x00')
-            returning sequence;
-            """);
+        var unreadable = await database.InsertOldRowAsync(Guid.CreateVersion7(), "no-such-event", 1, """{"x": 1}""");
         var last = await database.Store.AppendAsync(streamId, PartnershipStream, ExpectedVersion.Exactly(1), [Visit(attendees: 4)], Recorder, Cancellation);
         await using var host = new ProjectionHost(database, [new VisitCountProjection(Name, ProjectionMode.Async, PoisonEventPolicy.Skip)]);
         host.StartDaemon();
