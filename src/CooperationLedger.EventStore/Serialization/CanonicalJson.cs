@@ -101,10 +101,8 @@ public static class CanonicalJson
             var position = 0;
             foreach (var property in element.EnumerateObject())
             {
-                var rawName = JsonMarshal.GetRawUtf8PropertyName(property);
-                var isPlain = IsPlainAscii(rawName);
-                allNamesPlain &= isPlain;
-                members[position] = new Member(isPlain ? null : property.Name, position, property);
+                allNamesPlain &= IsPlainAscii(JsonMarshal.GetRawUtf8PropertyName(property));
+                members[position] = new Member(Name: null, position, property);
                 position++;
             }
 
@@ -275,6 +273,6 @@ public static class CanonicalJson
         output.Advance(Encoding.UTF8.GetBytes(text, destination));
     }
 
-    /// <param name="Name">Decoded only when some name of the object is not plain ASCII.</param>
+    /// <param name="Name">Decoded, for every member of the object, only when some name of it is not plain ASCII.</param>
     private readonly record struct Member(string? Name, int Position, JsonProperty Property);
 }
