@@ -220,5 +220,5 @@ public sealed class LedgerEventStore(NpgsqlDataSource dataSource, EventTypeRegis
     }
 
     private Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken) =>
-        StoredEventRow.ReadRecordedEventsAsync(command, registry, cancellationToken);
+        StoredEventRow.ReadRecordedEventsAsync(command, registry, decodeOnUse: false, cancellationToken);
 }

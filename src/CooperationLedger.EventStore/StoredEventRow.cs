@@ -70,16 +70,16 @@ internal sealed record StoredEventRow(
 
     /// <summary>Runs <paramref name="command"/> (selecting <see cref="Columns"/>) and turns every row into a <see cref="RecordedEvent"/>.</summary>
     public static async Task<IReadOnlyList<RecordedEvent>> ReadRecordedEventsAsync(
-        NpgsqlCommand command, EventTypeRegistry registry, CancellationToken cancellationToken, bool decodeOnUse = false)
+        NpgsqlCommand command, EventTypeRegistry registry, bool decodeOnUse, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await ReadRecordedEventsAsync(reader, registry, cancellationToken, decodeOnUse);
+        return await ReadRecordedEventsAsync(reader, registry, decodeOnUse, cancellationToken);
     }
 
     /// <summary>Every row of the result set <paramref name="reader"/> stands on (selecting <see cref="Columns"/>) as a <see cref="RecordedEvent"/>.</summary>
     /// <param name="decodeOnUse">Whether the data and source are decoded when first read (events for projections) rather than at once.</param>
     public static async Task<IReadOnlyList<RecordedEvent>> ReadRecordedEventsAsync(
-        NpgsqlDataReader reader, EventTypeRegistry registry, CancellationToken cancellationToken, bool decodeOnUse = false)
+        NpgsqlDataReader reader, EventTypeRegistry registry, bool decodeOnUse, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var events = new List<RecordedEvent>();

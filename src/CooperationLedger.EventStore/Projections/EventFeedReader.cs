@@ -69,5 +69,5 @@ internal sealed class EventFeedReader(NpgsqlDataSource dataSource, EventTypeRegi
 
     // Projections decode what they read of an event, and an event they cannot decode is then their poison event.
     private Task<IReadOnlyList<RecordedEvent>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken) =>
-        StoredEventRow.ReadRecordedEventsAsync(command, registry, cancellationToken, decodeOnUse: true);
+        StoredEventRow.ReadRecordedEventsAsync(command, registry, decodeOnUse: true, cancellationToken);
 }

@@ -388,7 +388,7 @@ public sealed class ProjectionEngine
             if (projects)
             {
                 await reader.NextResultAsync(cancellationToken);
-                appended = await StoredEventRow.ReadRecordedEventsAsync(reader, store.Registry, cancellationToken, decodeOnUse: true);
+                appended = await StoredEventRow.ReadRecordedEventsAsync(reader, store.Registry, decodeOnUse: true, cancellationToken);
             }
 
             var missing = inlineNames.FirstOrDefault(name => !generations.ContainsKey(name));
