@@ -8,12 +8,17 @@ namespace CooperationLedger.EventStore;
 /// The events the engine hands to projections are decoded when <see cref="Data"/> or <see cref="Source"/> is first
 /// read: a projection that needs only the other columns, such as one that indexes events by type, does not pay for
 /// decoding JSON it never looks at. An event that cannot be decoded then fails in the projection that reads it, which
-/// treats it as a poison event, instead of failing the page it came in. The store's own reads decode at once.
+/// treats it as a poison event, instead of failing the page it came in. The store's own reads decode at once. A
+/// projection that declares it reads no event data (<see cref="Projections.IProjection.ReadsEventData"/>) gets events
+/// whose data and source were never fetched: reading them throws <see cref="InvalidOperationException"/>.
 /// </remarks>
 public sealed record RecordedEvent
 {
     private readonly StoredEventRow? undecoded;
     private readonly EventTypeRegistry? registry;
+    private readonly bool dataNotRead;
+    private readonly string? dataJson;
+    private readonly string? sourceJson;
     private object? data;
     private EventSource? source;
     private bool sourceDecoded;
@@ -27,6 +32,7 @@ public sealed record RecordedEvent
 #pragma warning disable CS8618 // Data is decoded from the row on first read, which the compiler cannot follow.
     internal RecordedEvent(StoredEventRow row, EventTypeRegistry registry, bool decodeOnUse)
     {
+        dataNotRead = row.DataJson is null;
         if (decodeOnUse)
         {
             undecoded = row;
@@ -45,14 +51,14 @@ public sealed record RecordedEvent
         Version = row.Version;
         Type = row.Type;
         SchemaVersion = row.SchemaVersion;
-        DataJson = row.DataJson;
+        dataJson = row.DataJson;
         OccurredAt = row.OccurredAt;
         RecordedAt = new DateTimeOffset(row.RecordedAtUtc, TimeSpan.Zero);
         RecordedBy = row.RecordedBy;
         CorrelationId = row.CorrelationId;
         CausationId = row.CausationId;
         IdempotencyKey = row.IdempotencyKey;
-        SourceJson = row.SourceJson;
+        sourceJson = row.SourceJson;
         PrevHash = row.PrevHash;
         Hash = row.Hash;
     }
@@ -73,7 +79,11 @@ public sealed record RecordedEvent
     public required int SchemaVersion { get; init; }
 
     /// <summary>The data as stored (PostgreSQL's jsonb text), before any upcasting.</summary>
-    public required string DataJson { get; init; }
+    public required string DataJson
+    {
+        get => dataNotRead ? throw undecoded!.DataNotRead() : dataJson!;
+        init => dataJson = value;
+    }
 
     /// <exception cref="UnreadableEventException">The stored data does not fit its registered type (decoded on use only).</exception>
     public required object Data
@@ -95,13 +105,22 @@ public sealed record RecordedEvent
 
     public required string? IdempotencyKey { get; init; }
 
-    public required string? SourceJson { get; init; }
+    public required string? SourceJson
+    {
+        get => dataNotRead ? throw undecoded!.DataNotRead() : sourceJson;
+        init => sourceJson = value;
+    }
 
     /// <exception cref="UnreadableEventException">The stored source does not fit {kind, title, url, publishedOn} (decoded on use only).</exception>
     public required EventSource? Source
     {
         get
         {
+            if (dataNotRead)
+            {
+                throw undecoded!.DataNotRead();
+            }
+
             if (!Volatile.Read(ref sourceDecoded))
             {
                 source = undecoded!.DecodeSource();

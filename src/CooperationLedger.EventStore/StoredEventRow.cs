@@ -4,7 +4,10 @@ using Npgsql;
 
 namespace CooperationLedger.EventStore;
 
-/// <summary>An events row exactly as stored, before any deserialisation: what reads build on and what verification hashes.</summary>
+/// <summary>
+/// An events row exactly as stored, before any deserialisation: what reads build on and what verification hashes. Its
+/// data is null only when it was read with <see cref="ColumnsWithoutData"/> (the column itself is never null).
+/// </summary>
 internal sealed record StoredEventRow(
     long Sequence,
     Guid EventId,
@@ -12,7 +15,7 @@ internal sealed record StoredEventRow(
     long Version,
     string Type,
     int SchemaVersion,
-    string DataJson,
+    string? DataJson,
     OccurredAt OccurredAt,
     DateTime RecordedAtUtc,
     string RecordedBy,
@@ -23,13 +26,23 @@ internal sealed record StoredEventRow(
     byte[] PrevHash,
     byte[] Hash)
 {
-    /// <summary>The select list <see cref="Read"/> expects, in order.</summary>
-    public const string Columns = """
-        sequence, event_id, stream_id, version, type, schema_version, data,
+    private const string ColumnsBeforeData = "sequence, event_id, stream_id, version, type, schema_version";
+
+    private const string ColumnsBetweenDataAndSource = """
         occurred_at, occurred_at_is_date, occurred_at_offset_minutes,
-        recorded_at, recorded_by, correlation_id, causation_id, idempotency_key,
-        source, prev_hash, hash
+        recorded_at, recorded_by, correlation_id, causation_id, idempotency_key
         """;
+
+    private const string ColumnsAfterSource = "prev_hash, hash";
+
+    /// <summary>The select list <see cref="Read"/> expects, in order.</summary>
+    public const string Columns = $"{ColumnsBeforeData}, data, {ColumnsBetweenDataAndSource}, source, {ColumnsAfterSource}";
+
+    /// <summary>
+    /// <see cref="Columns"/> with null in place of the data and the source, for readers that use neither: PostgreSQL
+    /// then neither prints the two documents as text nor sends them (<see cref="Projections.IProjection.ReadsEventData"/>).
+    /// </summary>
+    public const string ColumnsWithoutData = $"{ColumnsBeforeData}, null::jsonb, {ColumnsBetweenDataAndSource}, null::jsonb, {ColumnsAfterSource}";
 
     /// <summary>
     /// Every event of some streams up to a global sequence, by stream and version; parameters from
@@ -57,7 +70,7 @@ internal sealed record StoredEventRow(
         Version: reader.GetInt64(3),
         Type: reader.GetString(4),
         SchemaVersion: reader.GetInt32(5),
-        DataJson: reader.GetString(6),
+        DataJson: reader.IsDBNull(6) ? null : reader.GetString(6),
         OccurredAt: OccurredAt.FromStored(reader.GetFieldValue<DateTime>(7), reader.GetBoolean(8), reader.IsDBNull(9) ? null : reader.GetInt16(9)),
         RecordedAtUtc: reader.GetFieldValue<DateTime>(10),
         RecordedBy: reader.GetString(11),
@@ -92,7 +105,11 @@ internal sealed record StoredEventRow(
     }
 
     /// <exception cref="UnreadableEventException">Names the row's sequence.</exception>
-    public object DecodeData(EventTypeRegistry registry) => registry.Deserialize(Sequence, Type, SchemaVersion, DataJson);
+    public object DecodeData(EventTypeRegistry registry) => registry.Deserialize(Sequence, Type, SchemaVersion, DataJson ?? throw DataNotRead());
+
+    /// <summary>What reading the data or the source of a row read with <see cref="ColumnsWithoutData"/> throws.</summary>
+    public InvalidOperationException DataNotRead() => new(
+        $"Event {Sequence}'s data and source were not read: it was handed to a projection that declares it reads no event data (IProjection.ReadsEventData).");
 
     /// <exception cref="UnreadableEventException">Names the row's sequence.</exception>
     public EventSource? DecodeSource()

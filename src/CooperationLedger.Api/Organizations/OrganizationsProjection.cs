@@ -29,6 +29,9 @@ public sealed class OrganizationsProjection : IProjection
     /// </summary>
     public int Version => 3;
 
+    /// <summary>It keeps an event's position, never its data, so the daemon does not fetch the data.</summary>
+    public bool ReadsEventData => false;
+
     /// <summary>
     /// The stored types of those entries. The projection goes by the type alone, so it never decodes an event's data
     /// (docs/benchmarks.md, session 13).

@@ -10,7 +10,7 @@ namespace CooperationLedger.EventStore.Projections;
 /// </summary>
 internal sealed class EventFeedReader(NpgsqlDataSource dataSource, EventTypeRegistry registry)
 {
-    private static readonly string PageSql = $"""
+    private const string PageSql = $"""
         select {StoredEventRow.Columns}
           from ledger.events
          where sequence > $1 and sequence <= $2
@@ -18,18 +18,29 @@ internal sealed class EventFeedReader(NpgsqlDataSource dataSource, EventTypeRegi
          limit $3
         """;
 
-    /// <summary>Up to <paramref name="limit"/> events with <paramref name="after"/> &lt; sequence ≤ <paramref name="upTo"/>, in sequence order.</summary>
-    public async Task<IReadOnlyList<RecordedEvent>> ReadPageAsync(long after, long upTo, int limit, CancellationToken cancellationToken)
+    private const string PageWithoutDataSql = $"""
+        select {StoredEventRow.ColumnsWithoutData}
+          from ledger.events
+         where sequence > $1 and sequence <= $2
+         order by sequence
+         limit $3
+        """;
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> events with <paramref name="after"/> &lt; sequence ≤ <paramref name="upTo"/>, in
+    /// sequence order; without their data and source unless <paramref name="withData"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadPageAsync(long after, long upTo, int limit, bool withData, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(PageSql);
+        await using var command = dataSource.CreateCommand(withData ? PageSql : PageWithoutDataSql);
         AddPage(command, after, upTo, limit);
         return await ReadAsync(command, cancellationToken);
     }
 
     /// <summary>The same page, read on <paramref name="connection"/>, which must be idle.</summary>
-    public async Task<IReadOnlyList<RecordedEvent>> ReadPageAsync(NpgsqlConnection connection, long after, long upTo, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RecordedEvent>> ReadPageAsync(NpgsqlConnection connection, long after, long upTo, int limit, bool withData, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(PageSql, connection);
+        await using var command = new NpgsqlCommand(withData ? PageSql : PageWithoutDataSql, connection);
         AddPage(command, after, upTo, limit);
         return await ReadAsync(command, cancellationToken);
     }

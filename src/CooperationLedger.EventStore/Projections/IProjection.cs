@@ -16,6 +16,13 @@ public interface IProjection
     /// </summary>
     int Version => 1;
 
+    /// <summary>
+    /// Whether <see cref="ApplyAsync"/> reads the events' data or source. When false, the pages of the feed read for it
+    /// (by the daemon, and by rebuilds) leave out those two, which are most of an event's bytes, and reading them from
+    /// such an event throws.
+    /// </summary>
+    bool ReadsEventData => true;
+
     /// <summary>Creates the tables of one generation (rebuilds write a fresh generation, then swap).</summary>
     Task CreateStorageAsync(ProjectionContext context, CancellationToken cancellationToken);
 

@@ -194,7 +194,7 @@ internal sealed class ProjectionLeader(
         }
 
         // On the leader's own connection, idle between batches: no pooled connection taken and reset for each page.
-        var events = await feed.ReadPageAsync(connection, position, safe, options.BatchSize, cancellationToken);
+        var events = await feed.ReadPageAsync(connection, position, safe, options.BatchSize, projection.ReadsEventData, cancellationToken);
         var reached = events.Count == options.BatchSize ? events[^1].Sequence : safe;
         var outcome = await BatchApplier.ApplyAsync(
             connection,
@@ -221,7 +221,7 @@ internal sealed class ProjectionLeader(
         // The frontier starts at 0 in a fresh process, below where a resumed rebuild stands; never read backwards.
         await frontier.RefreshAsync(options.PollInterval, cancellationToken);
         var bound = Math.Max(frontier.Safe, position);
-        var page = feed.ReadPageAsync(position, bound, options.RebuildBatchSize, cancellationToken);
+        var page = feed.ReadPageAsync(position, bound, options.RebuildBatchSize, projection.ReadsEventData, cancellationToken);
         try
         {
             while (true)
@@ -244,7 +244,7 @@ internal sealed class ProjectionLeader(
                     }
 
                     bound = Math.Max(frontier.Safe, reached);
-                    page = feed.ReadPageAsync(reached, bound, options.RebuildBatchSize, cancellationToken);
+                    page = feed.ReadPageAsync(reached, bound, options.RebuildBatchSize, projection.ReadsEventData, cancellationToken);
                 }
 
                 if (await ApplyRebuildPageAsync(connection, checkpoint, rebuild, events, position, reached, swap: false, cancellationToken) is not null)

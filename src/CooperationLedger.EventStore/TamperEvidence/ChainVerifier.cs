@@ -97,7 +97,7 @@ internal sealed class ChainVerifier(IReadOnlyDictionary<Guid, long> recordedStre
         canonicalSource.ResetWrittenCount();
         try
         {
-            CanonicalJson.Write(row.DataJson, canonicalData);
+            CanonicalJson.Write(row.DataJson ?? throw row.DataNotRead(), canonicalData);
             if (row.SourceJson is not null)
             {
                 CanonicalJson.Write(row.SourceJson, canonicalSource);
