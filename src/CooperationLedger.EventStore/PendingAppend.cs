@@ -49,11 +49,11 @@ internal sealed partial class PendingAppend
     private readonly Guid[] eventIds;
     private readonly string[] types;
     private readonly int[] schemaVersions;
-    private readonly string[] data;
+    private readonly byte[][] data;
     private readonly DateTime[] occurredAt;
     private readonly bool[] occurredAtIsDate;
     private readonly short?[] occurredAtOffsetMinutes;
-    private readonly string?[] sources;
+    private readonly byte[]?[] sources;
     private readonly byte[][] bodyDigests;
 
     private PendingAppend(Guid streamId, string streamType, ExpectedVersion expectedVersion, AppendMetadata metadata, int count)
@@ -65,11 +65,11 @@ internal sealed partial class PendingAppend
         eventIds = new Guid[count];
         types = new string[count];
         schemaVersions = new int[count];
-        data = new string[count];
+        data = new byte[count][];
         occurredAt = new DateTime[count];
         occurredAtIsDate = new bool[count];
         occurredAtOffsetMinutes = new short?[count];
-        sources = new string?[count];
+        sources = new byte[]?[count];
         bodyDigests = new byte[count][];
     }
 
@@ -168,11 +168,11 @@ internal sealed partial class PendingAppend
         var eventIds = new Guid[events];
         var types = new string[events];
         var schemaVersions = new int[events];
-        var data = new string[events];
+        var data = new byte[events][];
         var occurredAt = new DateTime[events];
         var occurredAtIsDate = new bool[events];
         var occurredAtOffsetMinutes = new short?[events];
-        var sources = new string?[events];
+        var sources = new byte[]?[events];
         var bodyDigests = new byte[events][];
         var recordedBy = new string[events];
         var correlationIds = new Guid?[events];
@@ -302,11 +302,11 @@ internal sealed partial class PendingAppend
         Guid[] eventIds,
         string[] types,
         int[] schemaVersions,
-        string[] data,
+        byte[][] data,
         DateTime[] occurredAt,
         bool[] occurredAtIsDate,
         short?[] occurredAtOffsetMinutes,
-        string?[] sources,
+        byte[]?[] sources,
         byte[][] bodyDigests)
     {
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = eventIds });
@@ -388,11 +388,11 @@ internal sealed partial class PendingAppend
         eventIds[index] = eventId;
         types[index] = serialized.Alias;
         schemaVersions[index] = serialized.SchemaVersion;
-        data[index] = Encoding.UTF8.GetString(canonicalData.WrittenSpan);
+        data[index] = canonicalData.WrittenSpan.ToArray();
         occurredAt[index] = newEvent.OccurredAt.Instant.UtcDateTime;
         occurredAtIsDate[index] = newEvent.OccurredAt.IsDate;
         occurredAtOffsetMinutes[index] = newEvent.OccurredAt.OffsetMinutes;
-        sources[index] = newEvent.Source is null ? null : Encoding.UTF8.GetString(canonicalSource.WrittenSpan);
+        sources[index] = newEvent.Source is null ? null : canonicalSource.WrittenSpan.ToArray();
         bodyDigests[index] = hasher.ComputeBodyDigest(new EventBody
         {
             StreamId = streamId,
