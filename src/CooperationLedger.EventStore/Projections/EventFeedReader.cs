@@ -10,21 +10,16 @@ namespace CooperationLedger.EventStore.Projections;
 /// </summary>
 internal sealed class EventFeedReader(NpgsqlDataSource dataSource, EventTypeRegistry registry)
 {
-    private const string PageSql = $"""
-        select {StoredEventRow.Columns}
+    private const string PageAfterColumns = """
           from ledger.events
          where sequence > $1 and sequence <= $2
          order by sequence
          limit $3
         """;
 
-    private const string PageWithoutDataSql = $"""
-        select {StoredEventRow.ColumnsWithoutData}
-          from ledger.events
-         where sequence > $1 and sequence <= $2
-         order by sequence
-         limit $3
-        """;
+    private const string PageSql = $"select {StoredEventRow.Columns}\n{PageAfterColumns}";
+
+    private const string PageWithoutDataSql = $"select {StoredEventRow.ColumnsWithoutData}\n{PageAfterColumns}";
 
     /// <summary>
     /// Up to <paramref name="limit"/> events with <paramref name="after"/> &lt; sequence ≤ <paramref name="upTo"/>, in

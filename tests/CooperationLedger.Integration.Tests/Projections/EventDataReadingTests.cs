@@ -14,61 +14,54 @@ public sealed class EventDataReadingTests(PostgresServer server)
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_projection_that_reads_no_data_gets_every_other_column_and_a_clear_error_for_the_data_and_source()
-    {
-        await using var database = await LedgerDatabase.CreateAsync(server);
-        var appended = await database.Store.StartStreamAsync(Guid.CreateVersion7(), PartnershipStream, EventsWithAndWithoutSource(), Recorder, Cancellation);
-        var stored = await database.Store.ReadAllAsync(0, 10, Cancellation);
-        var log = new EventLogProjection(readsEventData: false);
-        await using var host = new ProjectionHost(database, [log]);
-        host.StartDaemon();
-
-        await host.Engine.WaitForNonStaleAsync(Name, appended.LastSequence, TimeSpan.FromSeconds(5), Cancellation);
-
-        var received = log.Received.Where(entry => entry.Generation == 0).Select(entry => entry.Event).ToList();
-        Assert.Equal(stored.Select(Headers), received.Select(Headers));
-        foreach (var recorded in received)
+    public Task A_projection_that_reads_no_data_gets_every_other_column_and_a_clear_error_for_the_data_and_source() =>
+        WithEventsAppliedAsync(readsEventData: false, async (database, log, _) =>
         {
-            AssertNotRead(() => recorded.Data);
-            AssertNotRead(() => recorded.DataJson);
-            AssertNotRead(() => recorded.Source);
-            AssertNotRead(() => recorded.SourceJson);
-        }
-    }
+            var stored = await database.Store.ReadAllAsync(0, 10, Cancellation);
+            var received = log.Received.Where(entry => entry.Generation == 0).Select(entry => entry.Event).ToList();
+            Assert.Equal(stored.Select(Headers), received.Select(Headers));
+            foreach (var recorded in received)
+            {
+                AssertNotRead(() => recorded.Data);
+                AssertNotRead(() => recorded.DataJson);
+                AssertNotRead(() => recorded.Source);
+                AssertNotRead(() => recorded.SourceJson);
+            }
+        });
 
     [Fact]
-    public async Task A_rebuild_of_a_projection_that_reads_no_data_reads_none_either()
+    public Task A_rebuild_of_a_projection_that_reads_no_data_reads_none_either() =>
+        WithEventsAppliedAsync(readsEventData: false, async (_, log, host) =>
+        {
+            await host.Engine.StartRebuildAsync(Name, Cancellation);
+            await Eventually.HoldsAsync(async () => (await host.Engine.GetStatusAsync(Name, Cancellation)) is { State: ProjectionState.Running, Rebuild: null }, TimeSpan.FromSeconds(10), "the rebuild to finish");
+
+            var applied = log.Received.Where(entry => entry.Generation == 0).Select(entry => entry.Event.Sequence);
+            var rebuilt = log.Received.Where(entry => entry.Generation > 0).Select(entry => entry.Event).ToList();
+            Assert.Equal(applied, rebuilt.Select(recorded => recorded.Sequence));
+            Assert.All(rebuilt, recorded => AssertNotRead(() => recorded.DataJson));
+        });
+
+    [Fact]
+    public Task A_projection_that_reads_data_gets_the_data_and_source_as_stored() =>
+        WithEventsAppliedAsync(readsEventData: true, async (database, log, _) =>
+        {
+            var stored = await database.Store.ReadAllAsync(0, 10, Cancellation);
+            var received = log.Received.Select(entry => entry.Event).ToList();
+            Assert.Equal(stored.Select(recorded => (recorded.DataJson, recorded.SourceJson, recorded.Data, recorded.Source)), received.Select(recorded => (recorded.DataJson, recorded.SourceJson, recorded.Data, recorded.Source)));
+            Assert.NotNull(received[0].Source);
+        });
+
+    /// <summary>Two events, the first with a source, applied by the daemon to an <see cref="EventLogProjection"/>; then <paramref name="check"/>.</summary>
+    private async Task WithEventsAppliedAsync(bool readsEventData, Func<LedgerDatabase, EventLogProjection, ProjectionHost, Task> check)
     {
         await using var database = await LedgerDatabase.CreateAsync(server);
         var appended = await database.Store.StartStreamAsync(Guid.CreateVersion7(), PartnershipStream, EventsWithAndWithoutSource(), Recorder, Cancellation);
-        var log = new EventLogProjection(readsEventData: false);
+        var log = new EventLogProjection(readsEventData);
         await using var host = new ProjectionHost(database, [log]);
         host.StartDaemon();
         await host.Engine.WaitForNonStaleAsync(Name, appended.LastSequence, TimeSpan.FromSeconds(5), Cancellation);
-
-        await host.Engine.StartRebuildAsync(Name, Cancellation);
-        await Eventually.HoldsAsync(async () => (await host.Engine.GetStatusAsync(Name, Cancellation)) is { State: ProjectionState.Running, Rebuild: null }, TimeSpan.FromSeconds(10), "the rebuild to finish");
-
-        var rebuilt = log.Received.Where(entry => entry.Generation > 0).Select(entry => entry.Event).ToList();
-        Assert.Equal(appended.Events.Select(@event => @event.Sequence), rebuilt.Select(recorded => recorded.Sequence));
-        Assert.All(rebuilt, recorded => AssertNotRead(() => recorded.DataJson));
-    }
-
-    [Fact]
-    public async Task A_projection_that_reads_data_gets_the_data_and_source_as_stored()
-    {
-        await using var database = await LedgerDatabase.CreateAsync(server);
-        var appended = await database.Store.StartStreamAsync(Guid.CreateVersion7(), PartnershipStream, EventsWithAndWithoutSource(), Recorder, Cancellation);
-        var stored = await database.Store.ReadAllAsync(0, 10, Cancellation);
-        var log = new EventLogProjection(readsEventData: true);
-        await using var host = new ProjectionHost(database, [log]);
-        host.StartDaemon();
-
-        await host.Engine.WaitForNonStaleAsync(Name, appended.LastSequence, TimeSpan.FromSeconds(5), Cancellation);
-
-        var received = log.Received.Select(entry => entry.Event).ToList();
-        Assert.Equal(stored.Select(recorded => (recorded.DataJson, recorded.SourceJson, recorded.Data, recorded.Source)), received.Select(recorded => (recorded.DataJson, recorded.SourceJson, recorded.Data, recorded.Source)));
-        Assert.NotNull(received[0].Source);
+        await check(database, log, host);
     }
 
     private static List<NewEvent> EventsWithAndWithoutSource() =>
