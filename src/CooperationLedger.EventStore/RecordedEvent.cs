@@ -137,6 +137,13 @@ public sealed record RecordedEvent
         }
     }
 
+    /// <summary>
+    /// Where the event stands and what it is, without its data: the record's own text would read every property, and
+    /// for an event whose data was not read (or cannot be decoded) that throws.
+    /// </summary>
+    public override string ToString() =>
+        $"{nameof(RecordedEvent)} {{ {nameof(Sequence)} = {Sequence}, {nameof(StreamId)} = {StreamId}, {nameof(Version)} = {Version}, {nameof(Type)} = {Type}, {nameof(EventId)} = {EventId} }}";
+
     /// <summary>The hash of the stream's previous event; empty for version 1.</summary>
     public required byte[] PrevHash { get; init; }
 

@@ -26,6 +26,7 @@ public sealed class EventDataReadingTests(PostgresServer server)
                 AssertNotRead(() => recorded.DataJson);
                 AssertNotRead(() => recorded.Source);
                 AssertNotRead(() => recorded.SourceJson);
+                Assert.Contains($"Sequence = {recorded.Sequence}", recorded.ToString(), StringComparison.Ordinal);
             }
         });
 
