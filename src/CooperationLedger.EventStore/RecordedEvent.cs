@@ -16,7 +16,6 @@ public sealed record RecordedEvent
 {
     private readonly StoredEventRow? undecoded;
     private readonly EventTypeRegistry? registry;
-    private readonly bool dataNotRead;
     private readonly string? dataJson;
     private readonly string? sourceJson;
     private object? data;
@@ -32,7 +31,6 @@ public sealed record RecordedEvent
 #pragma warning disable CS8618 // Data is decoded from the row on first read, which the compiler cannot follow.
     internal RecordedEvent(StoredEventRow row, EventTypeRegistry registry, bool decodeOnUse)
     {
-        dataNotRead = row.DataJson is null;
         if (decodeOnUse)
         {
             undecoded = row;
@@ -64,6 +62,9 @@ public sealed record RecordedEvent
     }
 #pragma warning restore CS8618
 
+    // The data column is never null, so a row without it was read without its data and source.
+    private bool DataNotRead => undecoded is { DataJson: null };
+
     public required long Sequence { get; init; }
 
     public required Guid EventId { get; init; }
@@ -81,7 +82,7 @@ public sealed record RecordedEvent
     /// <summary>The data as stored (PostgreSQL's jsonb text), before any upcasting.</summary>
     public required string DataJson
     {
-        get => dataNotRead ? throw undecoded!.DataNotRead() : dataJson!;
+        get => DataNotRead ? throw undecoded!.DataNotRead() : dataJson!;
         init => dataJson = value;
     }
 
@@ -107,7 +108,7 @@ public sealed record RecordedEvent
 
     public required string? SourceJson
     {
-        get => dataNotRead ? throw undecoded!.DataNotRead() : sourceJson;
+        get => DataNotRead ? throw undecoded!.DataNotRead() : sourceJson;
         init => sourceJson = value;
     }
 
@@ -116,7 +117,7 @@ public sealed record RecordedEvent
     {
         get
         {
-            if (dataNotRead)
+            if (DataNotRead)
             {
                 throw undecoded!.DataNotRead();
             }
