@@ -27,91 +27,39 @@ public sealed partial class ServiceProcessTests
     {
         var workDirectory = Path.Combine(Path.GetTempPath(), $"ledger-service-{Guid.NewGuid():N}");
         var dataDirectory = Path.Combine(workDirectory, "postgres");
-        using var service = StartService(dataDirectory, FreePort());
-        var output = new ServiceOutput(service);
+        var keyFile = Path.Combine(workDirectory, "admin-api-key");
         try
         {
-            var url = await output.WaitForAsync(ListeningLine(), StartTimeout);
-            var adminKey = output.Find(AdminKeyLine()) ?? throw new InvalidOperationException($"No admin key was printed:\n{output}");
-            using var http = new HttpClient { BaseAddress = new Uri(url) };
+            await using (var service = RunningService.Start(dataDirectory))
+            {
+                await service.WaitUntilReadyAsync();
+                var http = service.Http;
+                var adminKey = service.Output.Find(AdminKeyLine()) ?? throw new InvalidOperationException($"No admin key was printed:\n{service.Output}");
+                using var anonymous = await http.GetAsync("/api/partnerships", Cancel);
+                http.DefaultRequestHeaders.Add("X-Api-Key", adminKey);
+                var sample = JsonNode.Parse(await http.GetStringAsync("/api/partnerships", Cancel))!;
+                using var opened = await http.PostAsync("/api/partnerships", new StringContent(
+                    ApiRequests.Opening("Opened over real HTTP").ToJsonString(), new MediaTypeHeaderValue("application/json")), Cancel);
+                using var docs = await http.GetAsync("/docs/index.html", Cancel);
 
-            await WaitForReadyAsync(http, output);
-            using var anonymous = await http.GetAsync("/api/partnerships", Cancel);
-            http.DefaultRequestHeaders.Add("X-Api-Key", adminKey);
-            var sample = JsonNode.Parse(await http.GetStringAsync("/api/partnerships", Cancel))!;
-            using var opened = await http.PostAsync("/api/partnerships", new StringContent(
-                ApiRequests.Opening("Opened over real HTTP").ToJsonString(), new MediaTypeHeaderValue("application/json")), Cancel);
-            using var docs = await http.GetAsync("/docs/index.html", Cancel);
-
-            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-            Assert.Equal(3, sample["total"]!.GetValue<int>());
-            Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-            Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
-            Assert.True(File.Exists(Path.Combine(dataDirectory, "PG_VERSION")), "The embedded PostgreSQL keeps its cluster in Ledger:DataDirectory.");
-            var keyFile = Path.Combine(workDirectory, "admin-api-key");
-            Assert.Equal(adminKey, (await File.ReadAllTextAsync(keyFile, Cancel)).Trim());
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
-        }
-        finally
-        {
-            await StopAsync(service);
-        }
-
-        try
-        {
-            Assert.True(service.HasExited, $"The service did not stop within {StopTimeout}:\n{output}");
-            Assert.False(File.Exists(Path.Combine(dataDirectory, "postmaster.pid")), $"The embedded PostgreSQL is still running:\n{output}");
-            Assert.Empty(PostmastersOf(dataDirectory));
+                Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+                Assert.Equal(3, sample["total"]!.GetValue<int>());
+                Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+                Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+                Assert.True(File.Exists(Path.Combine(dataDirectory, "PG_VERSION")), "The embedded PostgreSQL keeps its cluster in Ledger:DataDirectory.");
+                Assert.Equal(adminKey, (await File.ReadAllTextAsync(keyFile, Cancel)).Trim());
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+                await service.StopAsync();
+            }
         }
         finally
         {
             await StopLeftoverPostgresAsync(dataDirectory);
-            Directory.Delete(workDirectory, recursive: true);
-        }
-    }
-
-    /// <summary>In a session of its own, so that stopping it signals the whole tree and nothing of the test's.</summary>
-    private static Process StartService(string dataDirectory, int port)
-    {
-        var startInfo = new ProcessStartInfo("setsid")
-        {
-            WorkingDirectory = RepositoryRoot(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "dotnet", "run", "--project", "src/CooperationLedger.Api", "--urls", $"http://127.0.0.1:{port}" })
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.Environment["Ledger__DataDirectory"] = dataDirectory;
-        // The test host's MSBuild settings would steer the nested build; a terminal has none of them.
-        foreach (var variable in startInfo.Environment.Keys.Where(name => name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            startInfo.Environment.Remove(variable);
-        }
-
-        return Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start dotnet run.");
-    }
-
-    /// <summary>SIGTERM to the session, as Ctrl+C or a service manager would stop it; SIGKILL only if it does not stop.</summary>
-    private static async Task StopAsync(Process service)
-    {
-        if (service.HasExited)
-        {
-            return;
-        }
-
-        await SignalGroupAsync(service.Id, "TERM");
-        using var stopping = new CancellationTokenSource(StopTimeout);
-        try
-        {
-            await service.WaitForExitAsync(stopping.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            await SignalGroupAsync(service.Id, "KILL");
+            // Absent when the service failed before creating it; deleting it then would hide that failure.
+            if (Directory.Exists(workDirectory))
+            {
+                Directory.Delete(workDirectory, recursive: true);
+            }
         }
     }
 
@@ -119,22 +67,6 @@ public sealed partial class ServiceProcessTests
     {
         using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, "--", $"-{processGroup}"]) { UseShellExecute = false })!;
         await kill.WaitForExitAsync(CancellationToken.None);
-    }
-
-    private static async Task WaitForReadyAsync(HttpClient http, ServiceOutput output)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            using var ready = await http.GetAsync("/health/ready", Cancel);
-            if (ready.StatusCode == HttpStatusCode.OK)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"/health/ready stayed {(int)ready.StatusCode}:\n{output}");
-            await Task.Delay(200, Cancel);
-        }
     }
 
     private static List<int> PostmastersOf(string dataDirectory) =>
@@ -196,6 +128,111 @@ public sealed partial class ServiceProcessTests
 
     [GeneratedRegex(@"^Admin API key: (?<value>\S+)")]
     private static partial Regex AdminKeyLine();
+
+    /// <summary>
+    /// One <c>dotnet run</c> of the service on a free port. Disposing it stops the service too, so that a failed
+    /// assertion does not leave it running.
+    /// </summary>
+    private sealed class RunningService : IAsyncDisposable
+    {
+        private readonly Process process;
+        private readonly string dataDirectory;
+        private readonly string url;
+
+        private RunningService(string dataDirectory)
+        {
+            this.dataDirectory = dataDirectory;
+            url = $"http://127.0.0.1:{FreePort()}";
+            process = StartProcess(dataDirectory, url);
+            Output = new ServiceOutput(process);
+            Http = new HttpClient { BaseAddress = new Uri(url) };
+        }
+
+        public HttpClient Http { get; }
+
+        public ServiceOutput Output { get; }
+
+        public static RunningService Start(string dataDirectory) => new(dataDirectory);
+
+        /// <summary>Until it prints that it listens where it was told to, and then until it says it is ready.</summary>
+        public async Task WaitUntilReadyAsync()
+        {
+            Assert.Equal(url, await Output.WaitForAsync(ListeningLine(), StartTimeout));
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (true)
+            {
+                using var ready = await Http.GetAsync("/health/ready", Cancel);
+                if (ready.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"/health/ready stayed {(int)ready.StatusCode}:\n{Output}");
+                await Task.Delay(200, Cancel);
+            }
+        }
+
+        /// <summary>Stops it and checks that it stopped, taking its PostgreSQL down with it.</summary>
+        public async Task StopAsync()
+        {
+            await TerminateAsync();
+            Assert.True(process.HasExited, $"The service did not stop within {StopTimeout}:\n{Output}");
+            Assert.False(File.Exists(Path.Combine(dataDirectory, "postmaster.pid")), $"The embedded PostgreSQL is still running:\n{Output}");
+            Assert.Empty(PostmastersOf(dataDirectory));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await TerminateAsync();
+            Http.Dispose();
+            process.Dispose();
+        }
+
+        /// <summary>In a session of its own, so that stopping it signals the whole tree and nothing of the test's.</summary>
+        private static Process StartProcess(string dataDirectory, string url)
+        {
+            var startInfo = new ProcessStartInfo("setsid")
+            {
+                WorkingDirectory = RepositoryRoot(),
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var argument in new[] { "dotnet", "run", "--project", "src/CooperationLedger.Api", "--urls", url })
+            {
+                startInfo.ArgumentList.Add(argument);
+            }
+
+            startInfo.Environment["Ledger__DataDirectory"] = dataDirectory;
+            // The test host's MSBuild settings would steer the nested build; a terminal has none of them.
+            foreach (var variable in startInfo.Environment.Keys.Where(name => name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                startInfo.Environment.Remove(variable);
+            }
+
+            return Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start dotnet run.");
+        }
+
+        /// <summary>SIGTERM to the session, as Ctrl+C or a service manager would stop it; SIGKILL only if it does not stop.</summary>
+        private async Task TerminateAsync()
+        {
+            if (process.HasExited)
+            {
+                return;
+            }
+
+            await SignalGroupAsync(process.Id, "TERM");
+            using var stopping = new CancellationTokenSource(StopTimeout);
+            try
+            {
+                await process.WaitForExitAsync(stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                await SignalGroupAsync(process.Id, "KILL");
+            }
+        }
+    }
 
     /// <summary>Everything the service prints, kept for matching and for failure messages.</summary>
     private sealed class ServiceOutput
