@@ -11,45 +11,78 @@ namespace CooperationLedger.Integration.Tests.Api;
 
 /// <summary>
 /// The black-box test: the service started exactly as the README says (<c>dotnet run --project
-/// src/CooperationLedger.Api</c>, with <c>--urls</c> and a throwaway <c>Ledger:DataDirectory</c>), called over HTTP
-/// with the admin key it prints, then stopped as a terminal would stop it, taking its PostgreSQL down with it.
+/// src/CooperationLedger.Api</c>, with a throwaway <c>Ledger:DataDirectory</c>), called over HTTP with the admin key it
+/// prints, stopped as a terminal would stop it, taking its PostgreSQL down with it, then started again on the same
+/// data directory: the cluster is reused, the partnership opened before is still there beside the samples (loaded
+/// once, not again), no new key is created or printed (the first one's file is named, and the key still works), and
+/// the port is chosen once with <c>--urls</c> and once with <c>ASPNETCORE_URLS</c>.
 /// </summary>
 [SupportedOSPlatform("linux")]
 public sealed partial class ServiceProcessTests
 {
+    private const int SamplePartnerships = 3;
+    private const string OpenedTitle = "Opened over real HTTP";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromMinutes(1);
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
+    private enum UrlsFrom
+    {
+        CommandLine,
+        EnvironmentVariable,
+    }
+
     [Fact]
-    public async Task The_readme_command_serves_the_sample_ledger_on_an_embedded_postgres_and_stops_it_on_exit()
+    public async Task The_readme_command_serves_the_sample_ledger_on_an_embedded_postgres_that_a_restart_reuses_and_stops_it_on_exit()
     {
         var workDirectory = Path.Combine(Path.GetTempPath(), $"ledger-service-{Guid.NewGuid():N}");
         var dataDirectory = Path.Combine(workDirectory, "postgres");
         var keyFile = Path.Combine(workDirectory, "admin-api-key");
         try
         {
-            await using (var service = RunningService.Start(dataDirectory))
+            string adminKey;
+            Uri openedAt;
+            await using (var first = RunningService.Start(dataDirectory, UrlsFrom.CommandLine))
             {
-                await service.WaitUntilReadyAsync();
-                var http = service.Http;
-                var adminKey = service.Output.Find(AdminKeyLine()) ?? throw new InvalidOperationException($"No admin key was printed:\n{service.Output}");
+                await first.WaitUntilReadyAsync();
+                var http = first.Http;
+                adminKey = first.Output.Find(AdminKeyLine()) ?? throw new InvalidOperationException($"No admin key was printed:\n{first.Output}");
                 using var anonymous = await http.GetAsync("/api/partnerships", Cancel);
                 http.DefaultRequestHeaders.Add("X-Api-Key", adminKey);
                 var sample = JsonNode.Parse(await http.GetStringAsync("/api/partnerships", Cancel))!;
                 using var opened = await http.PostAsync("/api/partnerships", new StringContent(
-                    ApiRequests.Opening("Opened over real HTTP").ToJsonString(), new MediaTypeHeaderValue("application/json")), Cancel);
+                    ApiRequests.Opening(OpenedTitle).ToJsonString(), new MediaTypeHeaderValue("application/json")), Cancel);
                 using var docs = await http.GetAsync("/docs/index.html", Cancel);
 
                 Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-                Assert.Equal(3, sample["total"]!.GetValue<int>());
+                Assert.Equal(SamplePartnerships, sample["total"]!.GetValue<int>());
                 Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+                openedAt = opened.Headers.Location ?? throw new InvalidOperationException("The opened partnership has no Location.");
                 Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
                 Assert.True(File.Exists(Path.Combine(dataDirectory, "PG_VERSION")), "The embedded PostgreSQL keeps its cluster in Ledger:DataDirectory.");
                 Assert.Equal(adminKey, (await File.ReadAllTextAsync(keyFile, Cancel)).Trim());
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
-                await service.StopAsync();
+                await first.StopAsync();
+            }
+
+            await using (var second = RunningService.Start(dataDirectory, UrlsFrom.EnvironmentVariable))
+            {
+                await second.WaitUntilReadyAsync();
+                var http = second.Http;
+                http.DefaultRequestHeaders.Add("X-Api-Key", adminKey);
+                using var listed = await http.GetAsync("/api/partnerships", Cancel);
+                using var reopened = await http.GetAsync(openedAt, Cancel);
+
+                Assert.Null(second.Output.Find(AdminKeyLine()));
+                Assert.Equal(keyFile, second.Output.Find(AdminKeyFileLine()));
+                Assert.Equal(adminKey, (await File.ReadAllTextAsync(keyFile, Cancel)).Trim());
+                Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+                Assert.Equal(SamplePartnerships + 1, (await JsonOfAsync(listed))["total"]!.GetValue<int>());
+                Assert.Equal(HttpStatusCode.OK, reopened.StatusCode);
+                Assert.Equal(OpenedTitle, (await JsonOfAsync(reopened))["title"]!.GetValue<string>());
+                await second.StopAsync();
             }
         }
         finally
@@ -68,6 +101,9 @@ public sealed partial class ServiceProcessTests
         using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, "--", $"-{processGroup}"]) { UseShellExecute = false })!;
         await kill.WaitForExitAsync(CancellationToken.None);
     }
+
+    private static async Task<JsonNode> JsonOfAsync(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancel))!;
 
     private static List<int> PostmastersOf(string dataDirectory) =>
         [.. Directory.EnumerateDirectories("/proc")
@@ -129,6 +165,9 @@ public sealed partial class ServiceProcessTests
     [GeneratedRegex(@"^Admin API key: (?<value>\S+)")]
     private static partial Regex AdminKeyLine();
 
+    [GeneratedRegex(@"^The first admin API key is in (?<value>.+)\.$")]
+    private static partial Regex AdminKeyFileLine();
+
     /// <summary>
     /// One <c>dotnet run</c> of the service on a free port. Disposing it stops the service too, so that a failed
     /// assertion does not leave it running.
@@ -139,11 +178,11 @@ public sealed partial class ServiceProcessTests
         private readonly string dataDirectory;
         private readonly string url;
 
-        private RunningService(string dataDirectory)
+        private RunningService(string dataDirectory, UrlsFrom urlsFrom)
         {
             this.dataDirectory = dataDirectory;
             url = $"http://127.0.0.1:{FreePort()}";
-            process = StartProcess(dataDirectory, url);
+            process = StartProcess(dataDirectory, url, urlsFrom);
             Output = new ServiceOutput(process);
             Http = new HttpClient { BaseAddress = new Uri(url) };
         }
@@ -152,7 +191,7 @@ public sealed partial class ServiceProcessTests
 
         public ServiceOutput Output { get; }
 
-        public static RunningService Start(string dataDirectory) => new(dataDirectory);
+        public static RunningService Start(string dataDirectory, UrlsFrom urlsFrom) => new(dataDirectory, urlsFrom);
 
         /// <summary>Until it prints that it listens where it was told to, and then until it says it is ready.</summary>
         public async Task WaitUntilReadyAsync()
@@ -189,7 +228,7 @@ public sealed partial class ServiceProcessTests
         }
 
         /// <summary>In a session of its own, so that stopping it signals the whole tree and nothing of the test's.</summary>
-        private static Process StartProcess(string dataDirectory, string url)
+        private static Process StartProcess(string dataDirectory, string url, UrlsFrom urlsFrom)
         {
             var startInfo = new ProcessStartInfo("setsid")
             {
@@ -198,9 +237,19 @@ public sealed partial class ServiceProcessTests
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var argument in new[] { "dotnet", "run", "--project", "src/CooperationLedger.Api", "--urls", url })
+            foreach (var argument in new[] { "dotnet", "run", "--project", "src/CooperationLedger.Api" })
             {
                 startInfo.ArgumentList.Add(argument);
+            }
+
+            if (urlsFrom == UrlsFrom.CommandLine)
+            {
+                startInfo.ArgumentList.Add("--urls");
+                startInfo.ArgumentList.Add(url);
+            }
+            else
+            {
+                startInfo.Environment["ASPNETCORE_URLS"] = url;
             }
 
             startInfo.Environment["Ledger__DataDirectory"] = dataDirectory;
