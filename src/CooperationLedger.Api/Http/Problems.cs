@@ -50,6 +50,17 @@ public static class Problems
             extensions);
     }
 
+    public static ProblemHttpResult KeyReused(KeyReused reused)
+    {
+        ArgumentNullException.ThrowIfNull(reused);
+        return Problem(
+            StatusCodes.Status422UnprocessableEntity,
+            reused.ByAnotherClient
+                ? $"{IdempotencyKeys.HeaderName} '{reused.IdempotencyKey}' was used on this partnership by another API key; nothing was written. Send a key of your own."
+                : $"{IdempotencyKeys.HeaderName} '{reused.IdempotencyKey}' was used for a request with other entries (type, occurredAt, data or source); nothing was written. Send a new key with a new request.",
+            new Dictionary<string, object?> { ["rule"] = reused.ByAnotherClient ? "idempotency-key-of-another-client" : "idempotency-key-reused" });
+    }
+
     public static ProblemHttpResult KeptConflicting(KeptConflicting conflicting)
     {
         ArgumentNullException.ThrowIfNull(conflicting);

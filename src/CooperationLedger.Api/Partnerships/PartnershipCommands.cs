@@ -27,7 +27,7 @@ public sealed class PartnershipCommands(
     public async Task<WriteOutcome> OpenAsync(JsonElement body, Recording recording, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(recording);
-        var read = CommandReader.ReadOpening(WithDefaultOccurredAt(body));
+        var read = CommandReader.ReadOpening(WithDefaultOccurredAt(body, clock.Today()));
         if (!read.IsValid)
         {
             return new InvalidInput(read.Errors);
@@ -45,8 +45,9 @@ public sealed class PartnershipCommands(
         await ExecuteWithKeyAsync(connection, "select pg_advisory_lock($1)", lockKey, cancellationToken);
         try
         {
-            return await FindOpeningAsync(connection, recording, cancellationToken)
-                ?? await DecideOpeningAsync(read.Value, recording, cancellationToken);
+            return await FindOpeningAsync(connection, recording, cancellationToken) is { } earlier
+                ? AnswerToRepeatedOpening(earlier, body, recording)
+                : await DecideOpeningAsync(read.Value, recording, cancellationToken);
         }
         finally
         {
@@ -74,7 +75,7 @@ public sealed class PartnershipCommands(
         var conflicts = 0;
         while (true)
         {
-            var current = await CurrentStateAsync(partnershipId, expectedVersion, recording, decidedOn, cancellationToken);
+            var current = await CurrentStateAsync(partnershipId, commands, expectedVersion, recording, decidedOn, cancellationToken);
             if (current.Outcome is { } known)
             {
                 return known;
@@ -111,7 +112,15 @@ public sealed class PartnershipCommands(
                         .Aggregate(state, (before, entry) => before.Including(entry)));
                 }
 
-                return new Appended(partnershipId, result.Events, result.WasDuplicate);
+                if (result.WasDuplicate)
+                {
+                    // A request with the same key was appended after this one read the stream: its events answer.
+                    var earlier = await store.ReadStreamAsync(
+                        partnershipId, toVersion: result.LastVersion, afterVersion: result.Events[0].Version - 1, cancellationToken: cancellationToken);
+                    return AnswerToRepeatedAppend(partnershipId, earlier, commands, recording);
+                }
+
+                return new Appended(partnershipId, result.Events, WasRetry: false);
             }
             catch (ConcurrencyException conflict)
             {
@@ -139,7 +148,7 @@ public sealed class PartnershipCommands(
     /// missing partnership, a retry and a stale If-Match.
     /// </summary>
     private async Task<CurrentState> CurrentStateAsync(
-        Guid partnershipId, long? expectedVersion, Recording recording, PartnershipState? decidedOn, CancellationToken cancellationToken)
+        Guid partnershipId, IReadOnlyList<Command> commands, long? expectedVersion, Recording recording, PartnershipState? decidedOn, CancellationToken cancellationToken)
     {
         var remembered = recording.IdempotencyKey is null ? committed.Latest(partnershipId) : null;
         if (decidedOn is null
@@ -168,7 +177,7 @@ public sealed class PartnershipCommands(
 
         if (recording.IdempotencyKey is { } key && recorded.Where(stored => stored.IdempotencyKey == key).ToList() is { Count: > 0 } earlier)
         {
-            return new CurrentState(null, new Appended(partnershipId, [.. earlier.Select(AppendedOf)], WasRetry: true), WasRemembered: false);
+            return new CurrentState(null, AnswerToRepeatedAppend(partnershipId, earlier, commands, recording), WasRemembered: false);
         }
 
         var state = PartnershipState.From(LedgerEntries.ToEntries(recorded));
@@ -199,7 +208,36 @@ public sealed class PartnershipCommands(
         return new Opened(partnershipId, PartnershipSummary.Create(partnershipId, [entry], clock.Today()), WasRetry: false);
     }
 
-    private async Task<WriteOutcome?> FindOpeningAsync(NpgsqlConnection connection, Recording recording, CancellationToken cancellationToken)
+    /// <summary>
+    /// The first answer again if <paramref name="earlier"/> is what these entries ask for and this client stored them
+    /// under the key; otherwise the key was reused.
+    /// </summary>
+    private static WriteOutcome AnswerToRepeatedAppend(
+        Guid partnershipId, IReadOnlyList<RecordedEvent> earlier, IReadOnlyList<Command> commands, Recording recording)
+    {
+        var key = recording.IdempotencyKey!;
+        if (earlier.Any(stored => stored.RecordedBy != recording.RecordedBy))
+        {
+            return new KeyReused(key, ByAnotherClient: true);
+        }
+
+        return EntryAsStored.AreSame(commands, earlier)
+            ? new Appended(partnershipId, [.. earlier.Select(AppendedOf)], WasRetry: true)
+            : new KeyReused(key, ByAnotherClient: false);
+    }
+
+    private WriteOutcome AnswerToRepeatedOpening(RecordedEvent earlier, JsonElement body, Recording recording)
+    {
+        // A body without occurredAt asks for the day the ledger gave it when first sent, which a retry after midnight
+        // must not turn into another request; the day stored is that day, the clocks of this process and the database
+        // being no sure guide to it.
+        var asFirstRead = CommandReader.ReadOpening(WithDefaultOccurredAt(body, earlier.OccurredAt.Date));
+        return asFirstRead.IsValid && EntryAsStored.AreSame([asFirstRead.Value], [earlier])
+            ? new Opened(earlier.StreamId, PartnershipSummary.Create(earlier.StreamId, [LedgerEntries.ToEntry(earlier)], clock.Today()), WasRetry: true)
+            : new KeyReused(recording.IdempotencyKey!, ByAnotherClient: false);
+    }
+
+    private async Task<RecordedEvent?> FindOpeningAsync(NpgsqlConnection connection, Recording recording, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
             select stream_id
@@ -215,7 +253,7 @@ public sealed class PartnershipCommands(
         }
 
         var opening = await store.ReadStreamAsync(partnershipId, toVersion: 1, cancellationToken: cancellationToken);
-        return new Opened(partnershipId, PartnershipSummary.Create(partnershipId, LedgerEntries.ToEntries(opening), clock.Today()), WasRetry: true);
+        return opening[0];
     }
 
     private static long OpeningLockKey(Recording recording) =>
@@ -234,7 +272,7 @@ public sealed class PartnershipCommands(
     private static AppendedEvent AppendedOf(RecordedEvent recorded) =>
         new(recorded.EventId, recorded.Sequence, recorded.Version, recorded.Hash, recorded.RecordedAt);
 
-    private JsonElement WithDefaultOccurredAt(JsonElement body)
+    private static JsonElement WithDefaultOccurredAt(JsonElement body, DateOnly defaultDay)
     {
         if (body.ValueKind != JsonValueKind.Object
             || (body.TryGetProperty("occurredAt", out var occurredAt) && occurredAt.ValueKind != JsonValueKind.Null))
@@ -243,7 +281,7 @@ public sealed class PartnershipCommands(
         }
 
         var withDate = JsonObject.Create(body)!;
-        withDate["occurredAt"] = clock.Today().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        withDate["occurredAt"] = defaultDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         return JsonSerializer.SerializeToElement(withDate);
     }
 

@@ -78,6 +78,8 @@ public static class PartnershipsApi
                 return Problems.Invalid(invalid.Errors);
             case RuleBroken broken:
                 return Problems.RuleBroken(broken);
+            case KeyReused reused:
+                return Problems.KeyReused(reused);
             default:
                 throw new UnreachableException($"Opening a partnership cannot end in {outcome.GetType().Name}.");
         }
@@ -114,6 +116,8 @@ public static class PartnershipsApi
                 return Problems.PartnershipNotFound(id);
             case RuleBroken broken:
                 return Problems.RuleBroken(broken);
+            case KeyReused reused:
+                return Problems.KeyReused(reused);
             case VersionMoved moved:
                 return Problems.VersionMoved(moved);
             case KeptConflicting conflicting:

@@ -28,6 +28,13 @@ public sealed record VersionMoved(long Expected, long Actual) : WriteOutcome;
 /// <summary>Other writers kept changing the partnership between reading and appending, every attempt; nothing was written.</summary>
 public sealed record KeptConflicting(int Attempts) : WriteOutcome;
 
+/// <summary>
+/// The Idempotency-Key was used before for a request other than this one, so answering as it did would tell the client
+/// that entries were stored which were not; nothing was written.
+/// </summary>
+/// <param name="ByAnotherClient">Another API key used it on this partnership; else this client sent other entries under it.</param>
+public sealed record KeyReused(string IdempotencyKey, bool ByAnotherClient) : WriteOutcome;
+
 /// <param name="WasRetry">An earlier request with the same Idempotency-Key opened it; nothing was written now.</param>
 public sealed record Opened(Guid PartnershipId, PartnershipSummary Summary, bool WasRetry) : WriteOutcome
 {

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using CooperationLedger.Integration.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,6 +68,23 @@ public sealed class CalendarTests(ClockedLedgerApi api) : IClassFixture<ClockedL
         var after = await GetJsonAsync(api.Reader, $"/api/partnerships/{id}");
 
         Assert.Equal(before["daysSinceLastActivity"]!.GetValue<int>() + 3, after["daysSinceLastActivity"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_opening_without_occurredAt_retried_the_next_day_under_its_key_answers_as_the_first()
+    {
+        var key = Guid.NewGuid().ToString();
+        Task<HttpResponseMessage> OpenUnderKeyAsync() => api.Writer.SendAsync(
+            Post("/api/partnerships", Opening($"Retried overnight {key}", occurredAt: null), headers => headers.Add("Idempotency-Key", key)),
+            TestContext.Current.CancellationToken);
+        using var first = await OpenUnderKeyAsync();
+
+        api.Clock.Advance(TimeSpan.FromDays(1));
+        using var retry = await OpenUnderKeyAsync();
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal(first.Headers.Location, retry.Headers.Location);
     }
 
     private async Task<(string Stage, string? NextExpiry)> StageAndNextExpiryAsync(Guid id)
