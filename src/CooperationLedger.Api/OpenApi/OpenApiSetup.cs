@@ -30,7 +30,7 @@ public static class OpenApiSetup
         [StatusCodes.Status412PreconditionFailed] = "If-Match named a version the partnership has moved on from; nothing was written. `expectedVersion` and `actualVersion` say which.",
         [StatusCodes.Status413PayloadTooLarge] = "The body is larger than the configured limit (1 MiB by default).",
         [StatusCodes.Status415UnsupportedMediaType] = "The body is not JSON.",
-        [StatusCodes.Status422UnprocessableEntity] = "A rule of the ledger says no; `detail` explains and `rule` is the rule's stable id (`index` the entry of a batch).",
+        [StatusCodes.Status422UnprocessableEntity] = "A rule of the ledger says no, or an Idempotency-Key was used for another request; `detail` explains and `rule` is the rule's stable id (`index` the entry of a batch).",
         [StatusCodes.Status429TooManyRequests] = "Too many requests for this key; the Retry-After header says when to try again.",
         [StatusCodes.Status503ServiceUnavailable] = "Not ready, or a read model has not caught up yet.",
     };

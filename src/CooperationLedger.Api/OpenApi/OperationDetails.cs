@@ -46,13 +46,13 @@ public static class OperationDetails
         switch (operation.OperationId)
         {
             case "OpenPartnership":
-                AddHeader(operation, IdempotencyKeys.HeaderName, "A key of your choosing: a retry with the same key answers as the first request did and opens nothing.");
+                AddHeader(operation, IdempotencyKeys.HeaderName, "A key of your choosing: a retry with the same key and body answers as the first request did and opens nothing; the key with another body is 422.");
                 AddResponseHeader(operation, "201", "ETag", "The partnership's version, \"1\".");
                 AddResponseHeader(operation, "201", "Location", "The new partnership.");
                 break;
             case "AppendEntries":
                 AddHeader(operation, "If-Match", "The version the entries were decided against, such as \"3\": if the partnership has moved on, 412 and nothing is written.");
-                AddHeader(operation, IdempotencyKeys.HeaderName, "A key of your choosing: a retry with the same key answers as the first request did and writes nothing.");
+                AddHeader(operation, IdempotencyKeys.HeaderName, "A key of your choosing: a retry with the same key and entries answers as the first request did and writes nothing; the key with other entries, or one another API key used on this partnership, is 422.");
                 AddResponseHeader(operation, "201", "ETag", "The partnership's version after the append.");
                 break;
             case "GetPartnership":

@@ -22,7 +22,7 @@ public static class PartnershipsApi
             .Answers(StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity)
             .WithName("OpenPartnership")
             .WithSummary("Open a partnership")
-            .WithDescription("Records a `partnership-opened` entry in a new partnership (a new UUID v7). `occurredAt` defaults to today. Answers the summary with `Location` and `ETag: \"1\"`. An `Idempotency-Key` makes a retry return the first answer and write nothing.");
+            .WithDescription("Records a `partnership-opened` entry in a new partnership (a new UUID v7). `occurredAt` defaults to today. Answers the summary with `Location` and `ETag: \"1\"`. An `Idempotency-Key` makes a retry with the same body return the first answer and write nothing; keys are the calling API key's own. The key with another body answers 422 (`rule`: `idempotency-key-reused`) and writes nothing.");
 
         partnerships.MapPost("/{id:guid}/events", AppendAsync)
             .RequireRole(ApiRoles.Writer)
@@ -36,7 +36,7 @@ public static class PartnershipsApi
                 StatusCodes.Status422UnprocessableEntity)
             .WithName("AppendEntries")
             .WithSummary("Append entries to a partnership")
-            .WithDescription("The body is one entry `{type, occurredAt, data, source?}` or a JSON array of them, appended atomically. `If-Match: \"<version>\"` appends only at that version (412 otherwise, nothing written); without it the entries are decided against the latest state. An `Idempotency-Key` makes a retry return the first answer and write nothing. A rule that says no answers 422 with the rule's id in `rule`.");
+            .WithDescription("The body is one entry `{type, occurredAt, data, source?}` or a JSON array of them, appended atomically. `If-Match: \"<version>\"` appends only at that version (412 otherwise, nothing written); without it the entries are decided against the latest state. An `Idempotency-Key` makes a retry with the same entries return the first answer and write nothing; the key with other entries (`rule`: `idempotency-key-reused`) or one another API key used on this partnership (`idempotency-key-of-another-client`) answers 422 and writes nothing. A rule that says no answers 422 with the rule's id in `rule`.");
 
         partnerships.MapGet("", ListAsync)
             .RequireRole(ApiRoles.Reader)
