@@ -7,7 +7,7 @@ using static CooperationLedger.Integration.Tests.Api.ApiRequests;
 namespace CooperationLedger.Integration.Tests.Api;
 
 /// <summary>Health, projection status and rebuilds: what operators call.</summary>
-public sealed class OperationsTests(LedgerApi api) : IClassFixture<LedgerApi>
+public sealed class OperationsTests(LedgerApi api, Infrastructure.PostgresServer server) : IClassFixture<LedgerApi>
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -23,6 +23,34 @@ public sealed class OperationsTests(LedgerApi api) : IClassFixture<LedgerApi>
         Assert.True(ready["databaseAnswers"]!.GetValue<bool>());
         Assert.True(ready["migrationsApplied"]!.GetValue<bool>());
         Assert.True(ready["projectionsRunning"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Ready_is_503_naming_the_database_while_it_refuses_connections_and_200_again_once_it_takes_them()
+    {
+        // A host of its own: the other tests of the class need their database to stay up.
+        await using var isolated = new LedgerApi(server);
+        await isolated.InitializeAsync();
+        using var client = isolated.Client(null);
+        await WaitForReadyAsync(client);
+        var database = new NpgsqlConnectionStringBuilder(isolated.ConnectionString).Database!;
+
+        await AllowConnectionsAsync(database, false);
+        try
+        {
+            using var refused = await client.GetAsync("/health/ready", Cancel);
+
+            var problem = await AssertProblemAsync(refused, HttpStatusCode.ServiceUnavailable);
+            Assert.Contains("the database does not answer", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.False(problem["databaseAnswers"]!.GetValue<bool>());
+            Assert.True(problem["migrationsApplied"]!.GetValue<bool>());
+        }
+        finally
+        {
+            await AllowConnectionsAsync(database, true);
+        }
+
+        await WaitForReadyAsync(client);
     }
 
     [Fact]
@@ -96,6 +124,34 @@ public sealed class OperationsTests(LedgerApi api) : IClassFixture<LedgerApi>
         {
             Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 30 s.");
             await Task.Delay(100, Cancel);
+        }
+    }
+
+    /// <summary>
+    /// Refusing connections and ending the open ones is how the database goes away for a running host without
+    /// being dropped, so that it can come back.
+    /// </summary>
+    private async Task AllowConnectionsAsync(string database, bool allowed)
+    {
+        await using var connection = new NpgsqlConnection(server.AdminConnectionString);
+        await connection.OpenAsync(Cancel);
+        await using (var allow = new NpgsqlCommand($"alter database {database} allow_connections {allowed}", connection))
+        {
+            await allow.ExecuteNonQueryAsync(Cancel);
+        }
+
+        if (!allowed)
+        {
+            // Materialized, so that the planner cannot end a backend before checking its database. The timeout makes
+            // each call wait until its backend has gone, so that no pooled connection still answers.
+            await using var terminate = new NpgsqlCommand(
+                """
+                with backends as materialized (select pid from pg_stat_activity where datname = $1)
+                select count(*) from backends where not pg_terminate_backend(pid, 10000)
+                """,
+                connection);
+            terminate.Parameters.Add(new() { Value = database });
+            Assert.Equal(0L, await terminate.ExecuteScalarAsync(Cancel));
         }
     }
 
