@@ -88,6 +88,19 @@ public static class ApiRequests
         return request;
     }
 
+    /// <summary>
+    /// A POST whose body is exactly <paramref name="json"/>, its length declared in Content-Length or, with
+    /// <paramref name="declareLength"/> false, sent chunked without one.
+    /// </summary>
+    public static HttpRequestMessage PostText(string path, string json, bool declareLength = true) =>
+        new(HttpMethod.Post, path)
+        {
+            Content = declareLength
+                ? new StringContent(json, Encoding.UTF8, "application/json")
+                : new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json))) { Headers = { ContentType = new("application/json") } },
+            Headers = { TransferEncodingChunked = !declareLength },
+        };
+
     public static async Task<(Guid Id, JsonObject Summary)> OpenAsync(HttpClient writer, JsonObject? opening = null)
     {
         using var response = await writer.SendAsync(Post("/api/partnerships", opening ?? Opening()), TestContext.Current.CancellationToken);

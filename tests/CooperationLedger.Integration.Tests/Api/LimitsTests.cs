@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 using CooperationLedger.Integration.Tests.Infrastructure;
 using static CooperationLedger.Integration.Tests.Api.ApiRequests;
 
@@ -27,13 +28,9 @@ public sealed class LimitsTests(LimitedLedgerApi api) : IClassFixture<LimitedLed
         var (id, _) = await OpenAsync(api.Writer);
         var large = Note(new string('x', 2_000)).ToJsonString();
 
-        using var declared = await api.Writer.PostAsync($"/api/partnerships/{id}/events", new StringContent(large, Encoding.UTF8, "application/json"), Cancel);
-        using var chunkedContent = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(large)));
-        chunkedContent.Headers.ContentType = new("application/json");
-        using var chunkedRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/partnerships/{id}/events") { Content = chunkedContent };
-        chunkedRequest.Headers.TransferEncodingChunked = true;
-        using var chunked = await api.Writer.SendAsync(chunkedRequest, Cancel);
-        using var small = await api.Writer.PostAsync($"/api/partnerships/{id}/events", new StringContent(Note("fits").ToJsonString(), Encoding.UTF8, "application/json"), Cancel);
+        using var declared = await api.Writer.SendAsync(PostText($"/api/partnerships/{id}/events", large), Cancel);
+        using var chunked = await api.Writer.SendAsync(PostText($"/api/partnerships/{id}/events", large, declareLength: false), Cancel);
+        using var small = await api.Writer.SendAsync(PostText($"/api/partnerships/{id}/events", Note("fits").ToJsonString()), Cancel);
 
         await AssertProblemAsync(declared, HttpStatusCode.RequestEntityTooLarge);
         await AssertProblemAsync(chunked, HttpStatusCode.RequestEntityTooLarge);
@@ -60,6 +57,52 @@ public sealed class LimitsTests(LimitedLedgerApi api) : IClassFixture<LimitedLed
         request.Headers.Add("Access-Control-Request-Headers", "X-Api-Key");
         using var response = await api.Client(null).SendAsync(request, Cancel);
         return response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) ? values.Single() : null;
+    }
+}
+
+/// <summary>The body limit a service has when none is configured: 1 MiB.</summary>
+public sealed class DefaultBodyLimitTests(LedgerApi api) : IClassFixture<LedgerApi>
+{
+    private const int DefaultLimit = 1024 * 1024;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_opening_one_byte_over_a_mib_is_413_and_opens_nothing_and_one_of_a_mib_is_opened(bool declareLength)
+    {
+        var token = Guid.NewGuid().ToString("N")[..10];
+        var opening = Opening($"Padded {token}").ToJsonString();
+
+        using var over = await api.Writer.SendAsync(PostText("/api/partnerships", PaddedTo(opening, DefaultLimit + 1), declareLength), Cancel);
+        using var atLimit = await api.Writer.SendAsync(PostText("/api/partnerships", PaddedTo(opening, DefaultLimit), declareLength), Cancel);
+
+        await AssertProblemAsync(over, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(HttpStatusCode.Created, atLimit.StatusCode);
+        Assert.Equal(1, (await GetJsonAsync(api.Reader, $"/api/partnerships?q={token}"))["total"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_key_request_one_byte_over_a_mib_is_413_and_creates_no_key_and_one_of_a_mib_creates_one()
+    {
+        var name = $"padded-{Guid.NewGuid():N}";
+        var request = new JsonObject { ["name"] = name, ["roles"] = new JsonArray("reader") }.ToJsonString();
+
+        using var over = await api.Admin.SendAsync(PostText("/api/keys", PaddedTo(request, DefaultLimit + 1)), Cancel);
+        using var atLimit = await api.Admin.SendAsync(PostText("/api/keys", PaddedTo(request, DefaultLimit)), Cancel);
+
+        await AssertProblemAsync(over, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(HttpStatusCode.Created, atLimit.StatusCode);
+        var keys = await GetJsonAsync(api.Admin, "/api/keys");
+        Assert.Single(keys["items"]!.AsArray(), key => key!["name"]!.GetValue<string>() == name);
+    }
+
+    /// <summary>Trailing whitespace leaves the JSON as it was, so that only the size differs.</summary>
+    private static string PaddedTo(string json, int bytes)
+    {
+        Assert.True(Encoding.UTF8.GetByteCount(json) == json.Length, "The padding counts characters, so the JSON must be ASCII.");
+        return json.PadRight(bytes);
     }
 }
 
