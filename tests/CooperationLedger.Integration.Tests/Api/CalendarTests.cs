@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using CooperationLedger.Integration.Tests.Infrastructure;
@@ -85,6 +86,33 @@ public sealed class CalendarTests(ClockedLedgerApi api) : IClassFixture<ClockedL
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
         Assert.Equal(first.Headers.Location, retry.Headers.Location);
+    }
+
+    [Fact]
+    public async Task The_pipeline_lists_as_stale_a_partnership_once_staleDays_have_passed_since_its_last_activity()
+    {
+        var today = DateOnly.FromDateTime(api.Clock.GetUtcNow().UtcDateTime);
+        var (quiet, _) = await OpenAsync(api.Writer, Opening(occurredAt: DayOf(today.AddDays(-30))));
+        var (recent, _) = await OpenAsync(api.Writer, Opening(occurredAt: DayOf(today.AddDays(-29))));
+
+        var before = await DaysSinceLastActivityOfStaleAsync(30, quiet, recent);
+        api.Clock.Advance(TimeSpan.FromDays(1));
+        var after = await DaysSinceLastActivityOfStaleAsync(30, quiet, recent);
+
+        Assert.Equal(new Dictionary<Guid, int> { [quiet] = 30 }, before);
+        Assert.Equal(new Dictionary<Guid, int> { [quiet] = 31, [recent] = 30 }, after);
+    }
+
+    private static string DayOf(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Of <paramref name="partnerships"/>, those the pipeline lists as stale, with their days since last activity.</summary>
+    private async Task<Dictionary<Guid, int>> DaysSinceLastActivityOfStaleAsync(int staleDays, params Guid[] partnerships)
+    {
+        var pipeline = await GetJsonAsync(api.Reader, $"/api/pipeline?staleDays={staleDays}");
+        return pipeline["stale"]!.AsArray()
+            .Select(stale => (Id: Guid.Parse(stale!["partnershipId"]!.GetValue<string>()), Days: stale["daysSinceLastActivity"]!.GetValue<int>()))
+            .Where(stale => partnerships.Contains(stale.Id))
+            .ToDictionary(stale => stale.Id, stale => stale.Days);
     }
 
     private async Task<(string Stage, string? NextExpiry)> StageAndNextExpiryAsync(Guid id)
