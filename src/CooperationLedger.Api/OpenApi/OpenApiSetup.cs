@@ -1,6 +1,9 @@
 using CooperationLedger.Api.Security;
+using CooperationLedger.Api.Timelines;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 
 namespace CooperationLedger.Api.OpenApi;
@@ -20,6 +23,8 @@ public static class OpenApiSetup
 
     public const string SecuritySchemeName = "ApiKey";
 
+    private const string JsonMediaType = "application/json";
+
     private static readonly Dictionary<int, string> ErrorDescriptions = new()
     {
         [StatusCodes.Status400BadRequest] = "The request cannot be read: malformed JSON, an unknown type, missing or ill-typed fields, an unparseable date or parameter. Validation problems list each field under `errors`.",
@@ -38,7 +43,7 @@ public static class OpenApiSetup
     public static WebApplicationBuilder AddLedgerOpenApi(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var examples = new Lazy<SampleExamples>(SampleExamples.Load);
+        builder.Services.AddSingleton(services => SampleExamples.Load(services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions));
         builder.Services.AddOpenApi(DocumentName, options =>
         {
             options.AddSchemaTransformer(LedgerSchemas.DescribeConvertedTypesAsync);
@@ -54,7 +59,7 @@ public static class OpenApiSetup
                 AddRoles(operation, context.Document, metadata);
                 DescribeErrors(operation);
                 OperationDetails.Describe(operation);
-                AddExamples(operation, examples.Value);
+                AddExamples(operation, context.ApplicationServices.GetRequiredService<SampleExamples>());
                 return Task.CompletedTask;
             });
         });
@@ -171,6 +176,16 @@ public static class OpenApiSetup
             case "GetOrganizations":
                 SetResponseExample(operation, "200", examples.Organizations);
                 break;
+            case "GetPartnershipTimeline":
+                SetResponseExample(operation, "200", examples.PartnershipTimeline, JsonMediaType);
+                SetResponseExample(operation, "200", examples.PartnershipTimelineCsv, TimelineCsv.MediaType);
+                SetResponseExample(operation, "200", examples.PartnershipTimelineCloudEvents, CloudEventsBatch.MediaType);
+                break;
+            case "GetTimelineFeed":
+                SetResponseExample(operation, "200", examples.FeedPage, JsonMediaType);
+                SetResponseExample(operation, "200", examples.FeedPageCsv, TimelineCsv.MediaType);
+                SetResponseExample(operation, "200", examples.FeedPageCloudEvents, CloudEventsBatch.MediaType);
+                break;
         }
     }
 
@@ -185,13 +200,14 @@ public static class OpenApiSetup
         }
     }
 
-    private static void SetResponseExample(OpenApiOperation operation, string status, System.Text.Json.Nodes.JsonNode example)
+    /// <param name="mediaType">The one representation it shows; every one of the response when null.</param>
+    private static void SetResponseExample(OpenApiOperation operation, string status, System.Text.Json.Nodes.JsonNode example, string? mediaType = null)
     {
-        if (operation.Responses?.GetValueOrDefault(status)?.Content is { } content)
+        foreach (var (name, content) in operation.Responses?.GetValueOrDefault(status)?.Content ?? new Dictionary<string, OpenApiMediaType>())
         {
-            foreach (var mediaType in content.Values)
+            if (mediaType is null || name == mediaType)
             {
-                mediaType.Example = example.DeepClone();
+                content.Example = example.DeepClone();
             }
         }
     }

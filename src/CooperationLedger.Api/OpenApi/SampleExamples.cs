@@ -1,22 +1,38 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CooperationLedger.Api.Hosting;
+using CooperationLedger.Api.Partnerships;
+using CooperationLedger.Api.Timelines;
 using CooperationLedger.Domain;
+using AppendedEvent = CooperationLedger.EventStore.AppendedEvent;
 
 namespace CooperationLedger.Api.OpenApi;
 
 /// <summary>
 /// Examples for the OpenAPI document, drawn from <c>samples/cto-school.json</c>: the request bodies as they are in
 /// the file, and the answers as the domain folds them (replayed in memory, as of a day shortly after the articles).
+/// The API's own records are serialized with the options its endpoints answer with, so an example has their shape.
 /// </summary>
+/// <remarks>
+/// The chain's real hashes come from the store's hasher over stored rows, which an in-memory replay does not have.
+/// The examples' hashes are SHA-256 of <c>example-hash/{sequence}</c> instead: well-formed, and linked as a real chain
+/// is, each entry's <c>prevHash</c> the hash of its partnership's previous entry.
+/// </remarks>
 public sealed class SampleExamples
 {
+    private const int FeedPageSize = 5;
+
     private static readonly DateOnly AsOf = new(2024, 4, 12);
     private static readonly DateTimeOffset RecordedAt = new(2024, 4, 10, 9, 0, 0, TimeSpan.Zero);
 
-    private SampleExamples(JsonElement sample)
+    private readonly JsonSerializerOptions wire;
+
+    private SampleExamples(JsonElement sample, JsonSerializerOptions wire)
     {
+        this.wire = wire;
         var first = sample.GetProperty("partnerships")[0];
         OpeningRequest = JsonNode.Parse(first.GetProperty("open").GetRawText())!;
         EntryRequest = JsonNode.Parse(first.GetProperty("events")[0].GetRawText())!;
@@ -34,16 +50,18 @@ public sealed class SampleExamples
         Pipeline = Node(Domain.Pipeline.Create(summaries, AsOf, staleAfterDays: 90, expiringWithinDays: 90), DomainJsonContext.Default.Pipeline);
         Organizations = Node(OrganizationDirectory.Create(home, streams), DomainJsonContext.Default.OrganizationDirectory);
         var opened = streams[0].Entries;
-        Appended = new JsonObject
-        {
-            ["events"] = new JsonArray(opened.Skip(1).Take(1).Select(entry => (JsonNode)new JsonObject
-            {
-                ["eventId"] = entry.EventId.ToString(),
-                ["sequence"] = entry.Sequence,
-                ["version"] = entry.Version,
-                ["hash"] = "9f2b6c0e4a1d3e5f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f",
-            }).ToArray()),
-        };
+        Appended = Wire(AppendedEntries.From(new Appended(
+            streams[0].PartnershipId,
+            [.. opened.Skip(1).Take(1).Select(entry => new AppendedEvent(entry.EventId, entry.Sequence, entry.Version, IllustrativeHash(entry.Sequence), entry.RecordedAt))],
+            WasRetry: false)));
+        var timelines = streams.Select(TimelineOf).ToList();
+        PartnershipTimeline = Wire(new PartnershipTimeline(timelines[0]));
+        PartnershipTimelineCsv = TimelineCsv.Write(timelines[0]);
+        PartnershipTimelineCloudEvents = JsonNode.Parse(CloudEventsBatch.Write(timelines[0]))!;
+        var feedPage = timelines.SelectMany(items => items).OrderBy(item => item.Sequence).Take(FeedPageSize).ToList();
+        FeedPage = Wire(new TimelinePage(feedPage, feedPage[^1].Sequence));
+        FeedPageCsv = TimelineCsv.Write(feedPage);
+        FeedPageCloudEvents = JsonNode.Parse(CloudEventsBatch.Write(feedPage))!;
         var rejection = PartnershipDecider.Decide(
             PartnershipState.From(opened),
             new SignAgreement(
@@ -90,14 +108,29 @@ public sealed class SampleExamples
 
     public JsonNode Appended { get; }
 
+    /// <summary>The first sample partnership's timeline.</summary>
+    public JsonNode PartnershipTimeline { get; }
+
+    public string PartnershipTimelineCsv { get; }
+
+    public JsonNode PartnershipTimelineCloudEvents { get; }
+
+    /// <summary>The feed's first page of <see cref="FeedPageSize"/> entries.</summary>
+    public JsonNode FeedPage { get; }
+
+    public string FeedPageCsv { get; }
+
+    public JsonNode FeedPageCloudEvents { get; }
+
     public JsonNode RuleBroken { get; }
 
     public JsonNode Invalid { get; }
 
-    public static SampleExamples Load()
+    /// <param name="wire">The options the endpoints serialize their answers with.</param>
+    public static SampleExamples Load(JsonSerializerOptions wire)
     {
         using var sample = JsonDocument.Parse(File.ReadAllBytes(SampleData.FilePath));
-        return new SampleExamples(sample.RootElement);
+        return new SampleExamples(sample.RootElement, wire);
     }
 
     /// <summary>Each sample partnership decided and recorded in memory, with ids that stay the same from run to run.</summary>
@@ -107,7 +140,7 @@ public sealed class SampleExamples
         var sequence = 0L;
         foreach (var partnership in sample.GetProperty("partnerships").EnumerateArray())
         {
-            var partnershipId = Guid.Parse($"0191c0de-0000-7000-8000-{streams.Count:D12}", CultureInfo.InvariantCulture);
+            var partnershipId = SamplePartnershipId(streams.Count);
             var commands = new List<Command> { CommandReader.ReadOpening(partnership.GetProperty("open")).Value! };
             commands.AddRange(partnership.GetProperty("events").EnumerateArray().Select(entry => CommandReader.ReadEntry(entry).Value!));
             var state = PartnershipState.Empty;
@@ -132,6 +165,30 @@ public sealed class SampleExamples
 
         return streams;
     }
+
+    private static Guid SamplePartnershipId(int index) => Guid.Parse($"0191c0de-0000-7000-8000-{index:D12}", CultureInfo.InvariantCulture);
+
+    /// <summary>A partnership's entries as the timeline endpoints answer them, through the same reading of its history.</summary>
+    private static List<TimelineItem> TimelineOf(PartnershipStream stream)
+    {
+        var described = TimelineReader.Describe(stream.Entries);
+        var items = new List<TimelineItem>(stream.Entries.Count);
+        byte[] prevHash = [];
+        foreach (var entry in stream.Entries)
+        {
+            var hash = IllustrativeHash(entry.Sequence);
+            var dataJson = JsonSerializer.Serialize(entry.Event, PartnershipEventCatalog.For(entry.Event).TypeInfo);
+            items.Add(TimelineItem.Create(stream.PartnershipId, entry, described[entry.EventId].Described, dataJson, hash, prevHash));
+            prevHash = hash;
+        }
+
+        return items;
+    }
+
+    private static byte[] IllustrativeHash(long sequence) =>
+        SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"example-hash/{sequence}")));
+
+    private JsonNode Wire<T>(T value) => Node(value, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)wire.GetTypeInfo(typeof(T)));
 
     private static JsonNode Node<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
         JsonSerializer.SerializeToNode(value, typeInfo)!;

@@ -85,7 +85,8 @@ public sealed class TimelineReader(LedgerEventStore store, NpgsqlDataSource data
             .GroupBy(recorded => recorded.StreamId)
             .ToDictionary(stream => stream.Key, stream => Describe(LedgerEntries.ToEntries(stream)));
 
-    private static Dictionary<Guid, DescribedEntry> Describe(IReadOnlyList<RecordedEntry> entries)
+    /// <summary>Each entry of one partnership's history with the timeline's reading of it, by event id.</summary>
+    internal static Dictionary<Guid, DescribedEntry> Describe(IReadOnlyList<RecordedEntry> entries)
     {
         var history = PartnershipHistory.Of(entries);
         var described = Timeline.Create(history);
@@ -95,5 +96,5 @@ public sealed class TimelineReader(LedgerEventStore store, NpgsqlDataSource data
 
     private sealed record FeedRow(long Sequence, Guid PartnershipId, Guid EventId, string DataJson, byte[] Hash, byte[] PrevHash);
 
-    private sealed record DescribedEntry(RecordedEntry Entry, TimelineEntry Described);
+    internal sealed record DescribedEntry(RecordedEntry Entry, TimelineEntry Described);
 }
