@@ -186,6 +186,33 @@ public static class OpenApiSetup
                 SetResponseExample(operation, "200", examples.FeedPageCsv, TimelineCsv.MediaType);
                 SetResponseExample(operation, "200", examples.FeedPageCloudEvents, CloudEventsBatch.MediaType);
                 break;
+            case "VerifyPartnership":
+                SetResponseExample(operation, "200", examples.PartnershipVerified);
+                break;
+            case "VerifyLedger":
+                SetResponseExample(operation, "200", examples.LedgerVerified);
+                break;
+            case "GetProjections":
+                SetResponseExample(operation, "200", examples.Projections);
+                break;
+            case "RebuildProjection":
+                SetResponseExample(operation, "202", examples.RebuildStarted);
+                break;
+            case "CreateKey":
+                SetResponseExample(operation, "201", examples.CreatedKey);
+                break;
+            case "ListKeys":
+                SetResponseExample(operation, "200", examples.Keys);
+                break;
+            case "GetSignedInUser":
+                SetResponseExample(operation, "200", examples.SignedIn);
+                break;
+            case "Live":
+                SetResponseExample(operation, "200", examples.Live);
+                break;
+            case "Ready":
+                SetResponseExample(operation, "200", examples.Ready);
+                break;
         }
     }
 

@@ -61,6 +61,10 @@ public static class OperationDetails
             case "GetPartnershipTimeline" or "GetTimelineFeed":
                 AddExportFormats(operation);
                 break;
+            case "CreateKey":
+                DescribeResponse(operation, "201", "The new key. `key` is shown in this answer only, once: the service keeps only its SHA-256, so store it now.");
+                AddResponseHeader(operation, "201", "Location", "/api/keys/{id}, where the key is revoked.");
+                break;
         }
 
         if (operation.Responses?.GetValueOrDefault("429") is not null)
@@ -95,6 +99,14 @@ public static class OperationDetails
     {
         operation.Parameters ??= [];
         operation.Parameters.Add(new OpenApiParameter { Name = name, In = ParameterLocation.Header, Description = description, Schema = Text() });
+    }
+
+    private static void DescribeResponse(OpenApiOperation operation, string status, string description)
+    {
+        if (operation.Responses?.GetValueOrDefault(status) is OpenApiResponse response)
+        {
+            response.Description = description;
+        }
     }
 
     private static void AddResponseHeader(OpenApiOperation operation, string status, string name, string description)

@@ -3,10 +3,17 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CooperationLedger.Api.Health;
 using CooperationLedger.Api.Hosting;
+using CooperationLedger.Api.Keys;
+using CooperationLedger.Api.Organizations;
 using CooperationLedger.Api.Partnerships;
+using CooperationLedger.Api.Projections;
+using CooperationLedger.Api.Security;
 using CooperationLedger.Api.Timelines;
+using CooperationLedger.Api.Verification;
 using CooperationLedger.Domain;
+using CooperationLedger.EventStore.Projections;
 using AppendedEvent = CooperationLedger.EventStore.AppendedEvent;
 
 namespace CooperationLedger.Api.OpenApi;
@@ -24,6 +31,9 @@ namespace CooperationLedger.Api.OpenApi;
 public sealed class SampleExamples
 {
     private const int FeedPageSize = 5;
+
+    // Plainly not a key, yet as long as one: cl_ and 32 random bytes in base64url.
+    private const string ExampleKey = "cl_example000000000000000000000000000000000000";
 
     private static readonly DateOnly AsOf = new(2024, 4, 12);
     private static readonly DateTimeOffset RecordedAt = new(2024, 4, 10, 9, 0, 0, TimeSpan.Zero);
@@ -62,6 +72,19 @@ public sealed class SampleExamples
         FeedPage = Wire(new TimelinePage(feedPage, feedPage[^1].Sequence));
         FeedPageCsv = TimelineCsv.Write(feedPage);
         FeedPageCloudEvents = JsonNode.Parse(CloudEventsBatch.Write(feedPage))!;
+        var head = streams.Sum(stream => stream.Entries.Count);
+        PartnershipVerified = Wire(new VerificationReport(Valid: true, EventsChecked: opened.Count));
+        LedgerVerified = Wire(new VerificationReport(Valid: true, EventsChecked: head));
+        var organizations = new OrganizationsProjection();
+        Projections = Wire(new ProjectionList(
+            [.. new IProjection[] { new PartnershipSummariesProjection(TimeProvider.System), organizations }.Select(projection => StatusOf(projection, head, rebuild: null))]));
+        RebuildStarted = Wire(StatusOf(organizations, head, new RebuildProgress(EventsDone: 0, EventsTotal: head, EventsPerSecond: 0, EstimatedRemaining: null)));
+        var key = new CreatedApiKey(Guid.Parse("0191c0de-0002-7000-8000-000000000001"), "international-office", [ApiRoles.Writer], ExampleKey, RecordedAt);
+        CreatedKey = Wire(key);
+        Keys = Wire(new KeyList([new ApiKeyInfo(key.Id, key.Name, key.Roles, key.CreatedAt, CreatedBy: "admin", RevokedAt: null)]));
+        SignedIn = Node(SignedInUser.From(new ApiKeyIdentity("config:0", "audit-office", [ApiRoles.Auditor]).Principal), DashboardJsonContext.Default.SignedInUser);
+        Live = Wire(new Liveness("live"));
+        Ready = Wire(new HealthReport("ready", DatabaseAnswers: true, MigrationsApplied: true, ProjectionsRunning: true));
         var rejection = PartnershipDecider.Decide(
             PartnershipState.From(opened),
             new SignAgreement(
@@ -121,6 +144,27 @@ public sealed class SampleExamples
     public string FeedPageCsv { get; }
 
     public JsonNode FeedPageCloudEvents { get; }
+
+    public JsonNode PartnershipVerified { get; }
+
+    public JsonNode LedgerVerified { get; }
+
+    /// <summary>Both read models caught up with the sample.</summary>
+    public JsonNode Projections { get; }
+
+    /// <summary>A rebuild of the organizations directory as its request answers: started, nothing applied yet.</summary>
+    public JsonNode RebuildStarted { get; }
+
+    /// <summary>A new key as its creation answers, the only time the key itself is shown.</summary>
+    public JsonNode CreatedKey { get; }
+
+    public JsonNode Keys { get; }
+
+    public JsonNode SignedIn { get; }
+
+    public JsonNode Live { get; }
+
+    public JsonNode Ready { get; }
 
     public JsonNode RuleBroken { get; }
 
@@ -184,6 +228,18 @@ public sealed class SampleExamples
 
         return items;
     }
+
+    private static ProjectionStatusView StatusOf(IProjection projection, long head, RebuildProgress? rebuild) =>
+        ProjectionStatusView.From(new ProjectionStatus(
+            projection.Name,
+            projection.Mode,
+            rebuild is null ? ProjectionState.Running : ProjectionState.Rebuilding,
+            Position: head,
+            HeadSequence: head,
+            LagEvents: 0,
+            LagSeconds: 0,
+            LastError: null,
+            rebuild));
 
     private static byte[] IllustrativeHash(long sequence) =>
         SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"example-hash/{sequence}")));
