@@ -25,6 +25,10 @@ public static class OpenApiSetup
 
     private const string JsonMediaType = "application/json";
 
+    /// <summary>The operations on one partnership, whose 404 is that it does not exist.</summary>
+    private static readonly HashSet<string?> PartnershipOperations =
+        new(["AppendEntries", "GetPartnership", "GetPartnershipTimeline", "VerifyPartnership"], StringComparer.Ordinal);
+
     private static readonly Dictionary<int, string> ErrorDescriptions = new()
     {
         [StatusCodes.Status400BadRequest] = "The request cannot be read: malformed JSON, an unknown type, missing or ill-typed fields, an unparseable date or parameter. Validation problems list each field under `errors`.",
@@ -151,6 +155,11 @@ public static class OpenApiSetup
 
     private static void AddExamples(OpenApiOperation operation, SampleExamples examples)
     {
+        if (PartnershipOperations.Contains(operation.OperationId))
+        {
+            SetResponseExample(operation, "404", examples.PartnershipNotFound);
+        }
+
         switch (operation.OperationId)
         {
             case "OpenPartnership":
@@ -162,6 +171,7 @@ public static class OpenApiSetup
                 SetRequestExample(operation, examples.EntryRequest);
                 SetResponseExample(operation, "201", examples.Appended);
                 SetResponseExample(operation, "400", examples.Invalid);
+                SetResponseExample(operation, "412", examples.VersionMoved);
                 SetResponseExample(operation, "422", examples.RuleBroken);
                 break;
             case "ListPartnerships":
@@ -197,6 +207,7 @@ public static class OpenApiSetup
                 break;
             case "RebuildProjection":
                 SetResponseExample(operation, "202", examples.RebuildStarted);
+                SetResponseExample(operation, "404", examples.ProjectionNotFound);
                 break;
             case "CreateKey":
                 SetResponseExample(operation, "201", examples.CreatedKey);

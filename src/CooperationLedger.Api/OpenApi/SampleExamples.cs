@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CooperationLedger.Api.Health;
+using CooperationLedger.Api.Http;
 using CooperationLedger.Api.Hosting;
 using CooperationLedger.Api.Keys;
 using CooperationLedger.Api.Organizations;
@@ -90,15 +91,11 @@ public sealed class SampleExamples
             new SignAgreement(
                 new AgreementSigned("jiading-2024", new DateOnly(2024, 4, 11), new DateOnly(2024, 5, 1), [new PersonInRole("He Jiaxun", "Dean", "CTO School")]),
                 OccurredAt.OnDate(new DateOnly(2024, 4, 11))),
-            RecordedAt) as Rejection;
-        RuleBroken = new JsonObject
-        {
-            ["type"] = "https://tools.ietf.org/html/rfc4918#section-11.2",
-            ["title"] = "Unprocessable Entity",
-            ["status"] = StatusCodes.Status422UnprocessableEntity,
-            ["detail"] = rejection?.Reason,
-            ["rule"] = rejection?.Rule,
-        };
+            RecordedAt) as Rejection ?? throw new InvalidDataException("Signing an agreement never drafted no longer breaks a rule.");
+        RuleBroken = Problem(Problems.RuleBroken(new RuleBroken(rejection, EntryIndex: null)));
+        VersionMoved = Problem(Problems.VersionMoved(new VersionMoved(Expected: opened.Count - 1, Actual: opened.Count)));
+        PartnershipNotFound = Problem(Problems.PartnershipNotFound(SamplePartnershipId(streams.Count)));
+        ProjectionNotFound = Problem(Problems.NotFound(new UnknownProjectionException("summaries").Message));
         var invalid = CommandReader.ReadEntry(JsonSerializer.SerializeToElement(new JsonObject
         {
             ["type"] = "visit-held",
@@ -167,6 +164,14 @@ public sealed class SampleExamples
     public JsonNode Ready { get; }
 
     public JsonNode RuleBroken { get; }
+
+    /// <summary>An append with If-Match one version behind the first sample partnership.</summary>
+    public JsonNode VersionMoved { get; }
+
+    /// <summary>A partnership id the sample does not have.</summary>
+    public JsonNode PartnershipNotFound { get; }
+
+    public JsonNode ProjectionNotFound { get; }
 
     public JsonNode Invalid { get; }
 
@@ -243,6 +248,8 @@ public sealed class SampleExamples
 
     private static byte[] IllustrativeHash(long sequence) =>
         SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"example-hash/{sequence}")));
+
+    private JsonNode Problem(Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult answer) => Wire(answer.ProblemDetails);
 
     private JsonNode Wire<T>(T value) => Node(value, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)wire.GetTypeInfo(typeof(T)));
 
