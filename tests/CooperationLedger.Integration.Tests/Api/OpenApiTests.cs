@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using CooperationLedger.Api.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -76,6 +77,50 @@ public sealed class OpenApiTests(LedgerApi api) : IClassFixture<LedgerApi>
     }
 
     [Fact]
+    public async Task Every_json_success_answer_has_an_example_and_the_auditors_examples_agree_with_the_sample_data()
+    {
+        var document = await DocumentAsync();
+        var missing =
+            from path in document["paths"]!.AsObject()
+            from operation in path.Value!.AsObject()
+            from response in operation.Value!["responses"]!.AsObject()
+            where response.Key.StartsWith('2')
+            from content in response.Value!["content"]?.AsObject() ?? []
+            where content.Key == "application/json" || content.Key.EndsWith("+json", StringComparison.Ordinal)
+            where content.Value!["example"] is null
+            select $"{operation.Value!["operationId"]} {response.Key} {content.Key}";
+        Assert.Empty(missing);
+
+        var sample = JsonNode.Parse(await File.ReadAllTextAsync(SampleData.FilePath, Cancel))!["partnerships"]!.AsArray();
+        var sampleEntries = sample.Sum(partnership => 1 + partnership!["events"]!.AsArray().Count);
+        var timeline = ExampleOf(document, "/api/partnerships/{id}/timeline", "get", "200")["items"]!.AsArray();
+        var opening = timeline[0]!;
+        Assert.Equal("partnership-opened", opening["type"]!.GetValue<string>());
+        Assert.Equal(sample[0]!["open"]!["title"]!.GetValue<string>(), opening["data"]!["title"]!.GetValue<string>());
+        Assert.Equal(1 + sample[0]!["events"]!.AsArray().Count, timeline.Count);
+        Assert.Equal(
+            sample[0]!["events"]!.AsArray().Select(entry => entry!["type"]!.GetValue<string>()),
+            timeline.Skip(1).Select(item => item!["type"]!.GetValue<string>()));
+        AssertChainsLink(timeline);
+
+        var feed = ExampleOf(document, "/api/timeline", "get", "200");
+        var feedItems = feed["items"]!.AsArray();
+        Assert.Equal(feedItems[^1]!["sequence"]!.GetValue<long>(), feed["next"]!.GetValue<long>());
+        Assert.True(feedItems.Select(item => item!["partnershipId"]!.GetValue<string>()).Distinct().Count() > 1, "The feed example shows one partnership only.");
+        AssertChainsLink(feedItems);
+
+        var appended = ExampleOf(document, "/api/partnerships/{id}/events", "post", "201")["events"]![0]!;
+        Assert.Equal(timeline[1]!["hash"]!.GetValue<string>(), appended["hash"]!.GetValue<string>());
+        var moved = ExampleOf(document, "/api/partnerships/{id}/events", "post", "412", "application/problem+json");
+        Assert.True(moved["expectedVersion"]!.GetValue<long>() < moved["actualVersion"]!.GetValue<long>());
+        Assert.Equal(timeline.Count, ExampleOf(document, "/api/partnerships/{id}/verify", "get", "200")["eventsChecked"]!.GetValue<long>());
+        var ledger = ExampleOf(document, "/api/verify", "get", "200");
+        Assert.True(ledger["valid"]!.GetValue<bool>());
+        Assert.Equal(sampleEntries, ledger["eventsChecked"]!.GetValue<long>());
+        Assert.StartsWith("cl_example", ExampleOf(document, "/api/keys", "post", "201")["key"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_schemas_give_the_wire_shapes_of_dates_enums_entry_data_and_headers()
     {
         var document = await DocumentAsync();
@@ -119,6 +164,25 @@ public sealed class OpenApiTests(LedgerApi api) : IClassFixture<LedgerApi>
         using var response = await api.Client(null).GetAsync("/openapi/v1.json", Cancel);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancel))!;
+    }
+
+    private static JsonNode ExampleOf(JsonNode document, string path, string method, string status, string mediaType = "application/json") =>
+        document["paths"]![path]![method]!["responses"]![status]!["content"]![mediaType]!["example"]!;
+
+    /// <summary>Each partnership's first entry links to nothing and every later one to the hash of the one before it.</summary>
+    private static void AssertChainsLink(JsonArray items)
+    {
+        foreach (var partnership in items.GroupBy(item => item!["partnershipId"]!.GetValue<string>()))
+        {
+            var expectedPrevHash = "";
+            foreach (var item in partnership)
+            {
+                var hash = item!["hash"]!.GetValue<string>();
+                Assert.Matches("^[0-9a-f]{64}$", hash);
+                Assert.Equal(expectedPrevHash, item["prevHash"]!.GetValue<string>());
+                expectedPrevHash = hash;
+            }
+        }
     }
 
     private static string Normalize(string path) =>
