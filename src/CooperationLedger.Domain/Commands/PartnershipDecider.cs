@@ -26,6 +26,31 @@ public static class PartnershipDecider
     public static BatchDecision DecideAll(PartnershipState state, ValidatedCommands commands, DateTimeOffset now) =>
         DecideAll(state, commands, now, dataValidated: true);
 
+    /// <summary>
+    /// Whether <paramref name="state"/> knows enough of its history to decide <paramref name="commands"/>: always with
+    /// its whole history; with only its <see cref="PartnershipHistory.Tail"/> when each command in turn would follow
+    /// everything before it (so none is a correction), since then the rules read the partnership as it stands and no
+    /// earlier entry.
+    /// </summary>
+    public static bool CanDecideOn(PartnershipState state, IReadOnlyList<Command> commands)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(commands);
+        var history = state.History;
+        for (var index = 0; !history.IsWhole && index < commands.Count; index++)
+        {
+            var pending = Pending(history, commands[index], recordedAt: default);
+            if (!history.FollowsEverything(pending))
+            {
+                return false;
+            }
+
+            history = history.Including(pending);
+        }
+
+        return true;
+    }
+
     private static Decision DecideValid(PartnershipState state, Command command, DateTimeOffset now) =>
         (Decision?)OccurredTooEarly(command)
         ?? OccurredInFuture(command, now)

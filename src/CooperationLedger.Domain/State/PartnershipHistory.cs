@@ -12,8 +12,11 @@ namespace CooperationLedger.Domain;
 /// </remarks>
 public sealed class PartnershipHistory
 {
-    private readonly AppendOnlyList<RecordedEntry> entries;
-    private readonly AppendOnlyList<RecordedEntry> effective;
+    // Null in a tail (see Tail), which keeps only what deciding an entry that follows everything reads.
+    private readonly AppendOnlyList<RecordedEntry>? entries;
+    private readonly AppendOnlyList<RecordedEntry>? effective;
+    private readonly RecordedEntry? lastRecorded;
+    private readonly RecordedEntry? lastEffective;
 
     /// <summary>Every entry a correction names, found or not, so that <see cref="FollowsEverything"/> need not look back.</summary>
     private readonly HashSet<Guid> correctionTargets;
@@ -49,16 +52,30 @@ public sealed class PartnershipHistory
             .Where(entry => entry.Event is not EntryCorrected)
             .Select(entry => correctedData.TryGetValue(entry.EventId, out var data) ? entry with { Event = data } : entry)
             .Order(OccurredOrder));
+        lastRecorded = entries.Count == 0 ? null : entries[^1];
+        lastEffective = effective.Count == 0 ? null : effective[^1];
     }
 
     /// <summary>An entry that <see cref="FollowsEverything"/>: nothing before it changes, so nothing is sorted or folded again.</summary>
     private PartnershipHistory(PartnershipHistory before, RecordedEntry last)
     {
-        entries = before.entries.Append(last);
-        effective = before.effective.Append(last);
+        entries = before.entries?.Append(last);
+        effective = before.effective?.Append(last);
+        lastRecorded = last;
+        lastEffective = last;
         MaxSequence = Math.Max(before.MaxSequence, last.Sequence);
         correctionTargets = before.correctionTargets;
         CorrectedBy = before.CorrectedBy;
+    }
+
+    private PartnershipHistory(
+        RecordedEntry? lastRecorded, RecordedEntry? lastEffective, long maxSequence, HashSet<Guid> correctionTargets, IReadOnlyDictionary<Guid, IReadOnlyList<Guid>> correctedBy)
+    {
+        this.lastRecorded = lastRecorded;
+        this.lastEffective = lastEffective;
+        MaxSequence = maxSequence;
+        this.correctionTargets = correctionTargets;
+        CorrectedBy = correctedBy;
     }
 
     /// <summary>Occurred order, ties broken by the ledger sequence.</summary>
@@ -71,10 +88,15 @@ public sealed class PartnershipHistory
     public static PartnershipHistory Empty { get; } = new([]);
 
     /// <summary>Every entry as recorded, corrections included, in version order.</summary>
-    public IReadOnlyList<RecordedEntry> Entries => entries;
+    /// <exception cref="InvalidOperationException">This is a <see cref="Tail"/>.</exception>
+    public IReadOnlyList<RecordedEntry> Entries => entries ?? throw NotWhole();
 
     /// <summary>Every entry that is not a correction, with its corrected data, in occurred order.</summary>
-    public IReadOnlyList<RecordedEntry> Effective => effective;
+    /// <exception cref="InvalidOperationException">This is a <see cref="Tail"/>.</exception>
+    public IReadOnlyList<RecordedEntry> Effective => effective ?? throw NotWhole();
+
+    /// <summary>False for a <see cref="Tail"/> and what it became by entries that followed everything.</summary>
+    public bool IsWhole => entries is not null;
 
     /// <summary>The highest ledger sequence among the entries; 0 when there are none.</summary>
     public long MaxSequence { get; }
@@ -82,13 +104,22 @@ public sealed class PartnershipHistory
     /// <summary>For each corrected entry, the corrections applied to it, in the order they were recorded.</summary>
     public IReadOnlyDictionary<Guid, IReadOnlyList<Guid>> CorrectedBy { get; }
 
-    public long Version => Entries.Count == 0 ? 0 : Entries[^1].Version;
+    public long Version => lastRecorded?.Version ?? 0;
 
     public static PartnershipHistory Of(IEnumerable<RecordedEntry> entries) =>
         new([.. entries.OrderBy(entry => entry.Version).ThenBy(entry => entry.Sequence)]);
 
+    /// <exception cref="InvalidOperationException">This is a <see cref="Tail"/> and the entry does not follow everything.</exception>
     public PartnershipHistory Including(RecordedEntry entry) =>
         FollowsEverything(entry) ? new PartnershipHistory(this, entry) : Of(Entries.Append(entry));
+
+    /// <summary>
+    /// What deciding and including an entry that <see cref="FollowsEverything"/> reads, and nothing of the entries
+    /// before the last: a partnership remembered between appends must not keep its whole history, which grows with
+    /// every entry. Anything that needs more (a late entry, a correction, the entries themselves) throws.
+    /// </summary>
+    public PartnershipHistory Tail() =>
+        IsWhole ? new PartnershipHistory(lastRecorded, lastEffective, MaxSequence, correctionTargets, CorrectedBy) : this;
 
     /// <summary>
     /// True when <paramref name="entry"/> comes after every entry both as recorded and as it occurred, and neither
@@ -99,8 +130,8 @@ public sealed class PartnershipHistory
     {
         ArgumentNullException.ThrowIfNull(entry);
         if (entry.Event is EntryCorrected
-            || (Entries.Count > 0 && entry.Version <= Entries[^1].Version)
-            || (Effective.Count > 0 && OccurredOrder.Compare(Effective[^1], entry) >= 0))
+            || (lastRecorded is not null && entry.Version <= lastRecorded.Version)
+            || (lastEffective is not null && OccurredOrder.Compare(lastEffective, entry) >= 0))
         {
             return false;
         }
@@ -110,10 +141,13 @@ public sealed class PartnershipHistory
     }
 
     /// <summary>The entry as originally recorded.</summary>
-    public RecordedEntry? Find(Guid eventId) => LazyInitializer.EnsureInitialized(ref entriesById, () => FirstById(entries)).GetValueOrDefault(eventId);
+    public RecordedEntry? Find(Guid eventId) => LazyInitializer.EnsureInitialized(ref entriesById, () => FirstById(Entries)).GetValueOrDefault(eventId);
 
     /// <summary>The entry with its latest corrected data, or null when it is unknown or is itself a correction.</summary>
-    public RecordedEntry? FindEffective(Guid eventId) => LazyInitializer.EnsureInitialized(ref effectiveById, () => FirstById(effective)).GetValueOrDefault(eventId);
+    public RecordedEntry? FindEffective(Guid eventId) => LazyInitializer.EnsureInitialized(ref effectiveById, () => FirstById(Effective)).GetValueOrDefault(eventId);
+
+    private static InvalidOperationException NotWhole() =>
+        new("This history is a tail: it keeps only what deciding an entry that follows everything needs. Read the partnership's whole history for anything else.");
 
     private static Dictionary<Guid, RecordedEntry> FirstById(IEnumerable<RecordedEntry> entries) => entries
         .Where(entry => entry.EventId != Guid.Empty)

@@ -64,6 +64,9 @@ public sealed record PartnershipState
             ? Evolve(this, entry) with { History = History.Including(entry) }
             : From(History.Including(entry));
 
+    /// <summary>This state keeping only the <see cref="PartnershipHistory.Tail"/> of its history, as a partnership is remembered between appends.</summary>
+    public PartnershipState WithHistoryTail() => this with { History = History.Tail() };
+
     public AgreementState? Agreement(string agreementId) =>
         Agreements.Find(agreement => agreement.AgreementId == agreementId);
 
