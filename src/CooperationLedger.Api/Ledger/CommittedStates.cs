@@ -4,11 +4,17 @@ using CooperationLedger.Domain;
 namespace CooperationLedger.Api.Ledger;
 
 /// <summary>
-/// The latest committed state of each partnership this process has read or written (with its history), so that
-/// deciding an append need neither read back nor fold again what the process has just seen. The ledger is
-/// append-only, so the entries up to a version never change: a remembered state is exact at its version, and an
-/// append decided on it is guarded by that version. Only states known to be committed are remembered.
+/// The latest committed state of each partnership this process has read or written, so that deciding an append need
+/// neither read back nor fold again what the process has just seen. The ledger is append-only, so the entries up to a
+/// version never change: a remembered state is exact at its version, and an append decided on it is guarded by that
+/// version. Only states known to be committed are remembered.
 /// </summary>
+/// <remarks>
+/// A state is remembered with only the tail of its history (<see cref="PartnershipState.WithHistoryTail"/>), enough to
+/// decide an entry that follows everything, the usual one. Whole histories made the memory grow by every entry
+/// appended (about 2 KB each, 900 MB after a minute of appends) and the collector's work with it; a late entry or a
+/// correction reads the partnership's history from the store.
+/// </remarks>
 public sealed class CommittedStates
 {
     /// <summary>Past this many partnerships the memory starts over; it is an optimisation, never the truth.</summary>
@@ -33,6 +39,7 @@ public sealed class CommittedStates
             latest.Clear();
         }
 
-        latest.AddOrUpdate(partnershipId, state, (_, known) => known.Version >= state.Version ? known : state);
+        var tail = state.WithHistoryTail();
+        latest.AddOrUpdate(partnershipId, tail, (_, known) => known.Version >= tail.Version ? known : tail);
     }
 }

@@ -142,10 +142,11 @@ public sealed class PartnershipCommands(
 
     /// <summary>
     /// The partnership to decide against: the one this process remembers when it may be current (no
-    /// If-Match, or one naming its version; no Idempotency-Key, whose earlier answer only the stored events show).
-    /// After an attempt decided on <paramref name="decidedOn"/> lost to another writer or broke a rule, the newest
-    /// state known here caught up with the entries stored after it. Else the stored stream, which also settles a
-    /// missing partnership, a retry and a stale If-Match.
+    /// If-Match, or one naming its version; no Idempotency-Key, whose earlier answer only the stored events show) and
+    /// the tail of history it keeps is enough to decide <paramref name="commands"/>. After an attempt decided on
+    /// <paramref name="decidedOn"/> lost to another writer or broke a rule, the newest state known here caught up with
+    /// the entries stored after it, as far as a tail allows. Else the stored stream, which also settles a missing
+    /// partnership, a retry, a stale If-Match, a late entry and a correction.
     /// </summary>
     private async Task<CurrentState> CurrentStateAsync(
         Guid partnershipId, IReadOnlyList<Command> commands, long? expectedVersion, Recording recording, PartnershipState? decidedOn, CancellationToken cancellationToken)
@@ -153,7 +154,8 @@ public sealed class PartnershipCommands(
         var remembered = recording.IdempotencyKey is null ? committed.Latest(partnershipId) : null;
         if (decidedOn is null
             && remembered is not null
-            && (expectedVersion is null || expectedVersion == remembered.Version))
+            && (expectedVersion is null || expectedVersion == remembered.Version)
+            && PartnershipDecider.CanDecideOn(remembered, commands))
         {
             return new CurrentState(remembered, Outcome: null, WasRemembered: true);
         }
@@ -164,9 +166,11 @@ public sealed class PartnershipCommands(
             // again took long enough on a busy, long partnership for the next writer to win once more.
             var known = remembered is not null && remembered.Version > decidedOn.Version ? remembered : decidedOn;
             var stored = await store.ReadStreamAsync(partnershipId, afterVersion: known.Version, cancellationToken: cancellationToken);
-            var caughtUp = LedgerEntries.ToEntries(stored).Aggregate(known, (before, entry) => before.Including(entry));
-            committed.Remember(partnershipId, caughtUp);
-            return new CurrentState(caughtUp, Outcome: null, WasRemembered: false);
+            if (CaughtUp(known, LedgerEntries.ToEntries(stored)) is { } caughtUp && PartnershipDecider.CanDecideOn(caughtUp, commands))
+            {
+                committed.Remember(partnershipId, caughtUp);
+                return new CurrentState(caughtUp, Outcome: null, WasRemembered: false);
+            }
         }
 
         var recorded = await store.ReadStreamAsync(partnershipId, cancellationToken: cancellationToken);
@@ -185,6 +189,23 @@ public sealed class PartnershipCommands(
         return expectedVersion is { } expected && expected != state.Version
             ? new CurrentState(null, new VersionMoved(expected, state.Version), WasRemembered: false)
             : new CurrentState(state, Outcome: null, WasRemembered: false);
+    }
+
+    /// <summary><paramref name="known"/> with the entries stored since, or null when a tail cannot take one of them (a late entry or a correction).</summary>
+    private static PartnershipState? CaughtUp(PartnershipState known, IEnumerable<RecordedEntry> storedSince)
+    {
+        var state = known;
+        foreach (var entry in storedSince)
+        {
+            if (!state.History.IsWhole && !state.History.FollowsEverything(entry))
+            {
+                return null;
+            }
+
+            state = state.Including(entry);
+        }
+
+        return state;
     }
 
     private async Task<WriteOutcome> DecideOpeningAsync(Command opening, Recording recording, CancellationToken cancellationToken)
