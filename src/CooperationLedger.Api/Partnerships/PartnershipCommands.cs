@@ -166,7 +166,7 @@ public sealed class PartnershipCommands(
             // again took long enough on a busy, long partnership for the next writer to win once more.
             var known = remembered is not null && remembered.Version > decidedOn.Version ? remembered : decidedOn;
             var stored = await store.ReadStreamAsync(partnershipId, afterVersion: known.Version, cancellationToken: cancellationToken);
-            if (CaughtUp(known, LedgerEntries.ToEntries(stored)) is { } caughtUp && PartnershipDecider.CanDecideOn(caughtUp, commands))
+            if (known.IncludingAll(LedgerEntries.ToEntries(stored)) is { } caughtUp && PartnershipDecider.CanDecideOn(caughtUp, commands))
             {
                 committed.Remember(partnershipId, caughtUp);
                 return new CurrentState(caughtUp, Outcome: null, WasRemembered: false);
@@ -189,23 +189,6 @@ public sealed class PartnershipCommands(
         return expectedVersion is { } expected && expected != state.Version
             ? new CurrentState(null, new VersionMoved(expected, state.Version), WasRemembered: false)
             : new CurrentState(state, Outcome: null, WasRemembered: false);
-    }
-
-    /// <summary><paramref name="known"/> with the entries stored since, or null when a tail cannot take one of them (a late entry or a correction).</summary>
-    private static PartnershipState? CaughtUp(PartnershipState known, IEnumerable<RecordedEntry> storedSince)
-    {
-        var state = known;
-        foreach (var entry in storedSince)
-        {
-            if (!state.History.IsWhole && !state.History.FollowsEverything(entry))
-            {
-                return null;
-            }
-
-            state = state.Including(entry);
-        }
-
-        return state;
     }
 
     private async Task<WriteOutcome> DecideOpeningAsync(Command opening, Recording recording, CancellationToken cancellationToken)

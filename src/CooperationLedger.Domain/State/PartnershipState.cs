@@ -64,6 +64,27 @@ public sealed record PartnershipState
             ? Evolve(this, entry) with { History = History.Including(entry) }
             : From(History.Including(entry));
 
+    /// <summary>
+    /// This state with <paramref name="entries"/> included in turn, or null when it keeps only the tail of its history
+    /// and one of them does not follow everything before it (a late entry or a correction), which a tail cannot take.
+    /// </summary>
+    public PartnershipState? IncludingAll(IEnumerable<RecordedEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var state = this;
+        foreach (var entry in entries)
+        {
+            if (!state.History.IsWhole && !state.History.FollowsEverything(entry))
+            {
+                return null;
+            }
+
+            state = state.Including(entry);
+        }
+
+        return state;
+    }
+
     /// <summary>This state keeping only the <see cref="PartnershipHistory.Tail"/> of its history, as a partnership is remembered between appends.</summary>
     public PartnershipState WithHistoryTail() => this with { History = History.Tail() };
 
