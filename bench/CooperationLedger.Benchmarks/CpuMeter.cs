@@ -45,8 +45,10 @@ internal sealed class CpuMeter(int serverProcessId)
             var nameEnd = stat.LastIndexOf(')');
             var name = stat[(stat.IndexOf('(') + 1)..nameEnd];
             var fields = stat[(nameEnd + 2)..].Split(' ');
-            // utime and stime are fields 14 and 15 of /proc/[pid]/stat, in clock ticks (100 per second on Linux).
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            // utime and stime are fields 14 and 15 of /proc/[pid]/stat, in clock ticks (100 per second on Linux);
+            // cutime and cstime (16 and 17) hold what reaped children used, so that a backend exiting within the window
+            // (a pooled connection pruned after a VACUUM) moves its CPU to the postmaster instead of out of the sum.
+            var ticks = fields[11..15].Sum(field => long.Parse(field, CultureInfo.InvariantCulture));
             return (name, ticks * 10.0);
         }
         catch (IOException)

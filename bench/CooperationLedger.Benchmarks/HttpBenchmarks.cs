@@ -20,6 +20,9 @@ internal static class HttpBenchmarks
     private const int PartnershipsPerClient = 64;
     private const int CreatedStatus = 201;
 
+    /// <summary>The warm-up before each figure after the first round (at most <c>--warmup</c>).</summary>
+    private const int LaterRoundWarmupSeconds = 3;
+
     /// <summary>Set-up requests go out as many at a time as the measured clients send.</summary>
     private static readonly ParallelOptions EachClient = new() { MaxDegreeOfParallelism = Clients };
 
@@ -68,9 +71,9 @@ internal static class HttpBenchmarks
             appendConnections.SendAsync(client, appendRequests[(client * PartnershipsPerClient) + (counters[client]++ % PartnershipsPerClient)], CreatedStatus);
 
         // On a shared VM the machine's speed drifts within minutes, so one measurement of each, in a row, can compare
-        // a fast minute with a slow one; rounds of all three in turn give each ratio its own neighbouring baseline.
-        Console.WriteLine("| round | raw single-row INSERT (Npgsql) /s | floor: HTTP endpoint doing only that INSERT /s | floor vs raw | POST /api/partnerships/{id}/events, 1 event /s | appends vs raw | CPU per floor request | CPU per append | CPU stolen |");
-        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |");
+        // a fast minute with a slow one; rounds give each ratio its own baseline, measured seconds before or after it.
+        Console.WriteLine("| round | order | raw single-row INSERT (Npgsql) /s | floor: HTTP endpoint doing only that INSERT /s | floor vs raw | POST /api/partnerships/{id}/events, 1 event /s | appends vs raw | CPU per floor request | CPU per append | CPU stolen |");
+        Console.WriteLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |");
         // Each figure starts with nothing owed by the one before: the daemon caught up and the tables vacuumed, so that
         // autovacuum does not clean up the raw INSERTs' rows while the appends are measured, nor the reverse.
         async Task SettleAsync()
@@ -82,25 +85,49 @@ internal static class HttpBenchmarks
         var ratios = new List<double>();
         for (var round = 1; round <= rounds; round++)
         {
+            // Only the first round needs the long warm-up: after it the service has compiled its hot paths, and a short
+            // one puts a round's three figures seconds apart instead of minutes, so that each ratio compares the machine
+            // with itself. Rounds alternate the order, raw INSERT first and then appends first, so that a machine that
+            // speeds up or slows down within a round favours neither side of the median.
+            var roundWarmup = round == 1 ? warmup : TimeSpan.FromSeconds(Math.Min(warmup.TotalSeconds, LaterRoundWarmupSeconds));
             var stolen = new StolenTime();
-            var raw = double.NaN;
-            if (!appendsOnly)
+            var (raw, floor, floorCpu, appends, appendCpu) = (double.NaN, double.NaN, (string?)null, double.NaN, (string?)null);
+            var figures = new List<Func<Task>>
             {
-                await SettleAsync();
-                raw = await Throughput.MeasureAsync(Clients, warmup, duration, baseline.InsertAsync);
+                async () =>
+                {
+                    if (!appendsOnly)
+                    {
+                        await SettleAsync();
+                        raw = await Throughput.MeasureAsync(Clients, roundWarmup, duration, baseline.InsertAsync);
+                    }
+                },
+                async () =>
+                {
+                    if (floorService is not null)
+                    {
+                        await SettleAsync();
+                        (floor, floorCpu) = await MeasureFloorAsync(floorService, visitJson, roundWarmup, duration);
+                    }
+                },
+                async () =>
+                {
+                    await SettleAsync();
+                    (appends, appendCpu) = await Throughput.MeasureAsync(Clients, roundWarmup, duration, AppendAsync, new CpuMeter(service.ProcessId));
+                },
+            };
+            if (round % 2 == 0)
+            {
+                figures.Reverse();
             }
 
-            var (floor, floorCpu) = (double.NaN, (string?)null);
-            if (floorService is not null)
+            foreach (var figure in figures)
             {
-                await SettleAsync();
-                (floor, floorCpu) = await MeasureFloorAsync(floorService, visitJson, warmup, duration);
+                await figure();
             }
 
-            await SettleAsync();
-            var (appends, appendCpu) = await Throughput.MeasureAsync(Clients, warmup, duration, AppendAsync, new CpuMeter(service.ProcessId));
             ratios.Add(appends / raw);
-            Console.WriteLine($"| {round} | {raw:N0} | {floor:N0} | {floor / raw:0.00}× | {appends:N0} | {appends / raw:0.00}× | {floorCpu} | {appendCpu} | {stolen.SinceStart()} |");
+            Console.WriteLine($"| {round} | {(round % 2 == 0 ? "appends first" : "raw first")} | {raw:N0} | {floor:N0} | {floor / raw:0.00}× | {appends:N0} | {appends / raw:0.00}× | {floorCpu} | {appendCpu} | {stolen.SinceStart()} |");
         }
 
         if (appendsOnly)
