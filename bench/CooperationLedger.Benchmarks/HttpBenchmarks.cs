@@ -91,43 +91,33 @@ internal static class HttpBenchmarks
             // speeds up or slows down within a round favours neither side of the median.
             var roundWarmup = round == 1 ? warmup : TimeSpan.FromSeconds(Math.Min(warmup.TotalSeconds, LaterRoundWarmupSeconds));
             var stolen = new StolenTime();
+            var appendsFirst = round % 2 == 0;
             var (raw, floor, floorCpu, appends, appendCpu) = (double.NaN, double.NaN, (string?)null, double.NaN, (string?)null);
-            var figures = new List<Func<Task>>
+            var figures = new List<Func<Task>>();
+            if (!appendsOnly)
             {
-                async () =>
-                {
-                    if (!appendsOnly)
-                    {
-                        await SettleAsync();
-                        raw = await Throughput.MeasureAsync(Clients, roundWarmup, duration, baseline.InsertAsync);
-                    }
-                },
-                async () =>
-                {
-                    if (floorService is not null)
-                    {
-                        await SettleAsync();
-                        (floor, floorCpu) = await MeasureFloorAsync(floorService, visitJson, roundWarmup, duration);
-                    }
-                },
-                async () =>
-                {
-                    await SettleAsync();
-                    (appends, appendCpu) = await Throughput.MeasureAsync(Clients, roundWarmup, duration, AppendAsync, new CpuMeter(service.ProcessId));
-                },
-            };
-            if (round % 2 == 0)
+                figures.Add(async () => raw = await Throughput.MeasureAsync(Clients, roundWarmup, duration, baseline.InsertAsync));
+            }
+
+            if (floorService is not null)
+            {
+                figures.Add(async () => (floor, floorCpu) = await MeasureFloorAsync(floorService, visitJson, roundWarmup, duration));
+            }
+
+            figures.Add(async () => (appends, appendCpu) = await Throughput.MeasureAsync(Clients, roundWarmup, duration, AppendAsync, new CpuMeter(service.ProcessId)));
+            if (appendsFirst)
             {
                 figures.Reverse();
             }
 
             foreach (var figure in figures)
             {
+                await SettleAsync();
                 await figure();
             }
 
             ratios.Add(appends / raw);
-            Console.WriteLine($"| {round} | {(round % 2 == 0 ? "appends first" : "raw first")} | {raw:N0} | {floor:N0} | {floor / raw:0.00}× | {appends:N0} | {appends / raw:0.00}× | {floorCpu} | {appendCpu} | {stolen.SinceStart()} |");
+            Console.WriteLine($"| {round} | {(appendsFirst ? "appends first" : "raw first")} | {raw:N0} | {floor:N0} | {floor / raw:0.00}× | {appends:N0} | {appends / raw:0.00}× | {floorCpu} | {appendCpu} | {stolen.SinceStart()} |");
         }
 
         if (appendsOnly)
